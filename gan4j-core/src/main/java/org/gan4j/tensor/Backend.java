@@ -1,0 +1,102 @@
+package org.gan4j.tensor;
+
+/**
+ * The kernels every device provides. Tensor ops call these and never loop over elements
+ * themselves, so a new device (the CUDA backend) only has to implement this interface.
+ *
+ * <p>Conventions: all storages are dense float32; {@code shape}/{@code strides} are in
+ * elements; an output storage is contiguous in the given shape unless strides are given; a
+ * stride of 0 broadcasts a dimension. Sizes fit in an int.
+ */
+public interface Backend {
+
+    String name();
+
+    // ---- memory ------------------------------------------------------------------------
+
+    /** A zero-filled storage of {@code n} floats (possibly recycled from the pool). */
+    Storage allocate(int n);
+
+    /** A storage holding a copy of {@code values}. */
+    Storage fromArray(float[] values);
+
+    /** Copies the first {@code dst.length} floats of {@code src} into {@code dst}. */
+    void read(Storage src, float[] dst);
+
+    /** Hands a storage back to the pool; it must not be used afterwards. */
+    void release(Storage s);
+
+    void fill(Storage s, int n, float value);
+
+    /** {@code dst[dstOffset + index·dstStrides] = src[srcOffset + index·srcStrides]} for every index of {@code shape}. */
+    void copyStrided(Storage src, int srcOffset, int[] srcStrides,
+                     Storage dst, int dstOffset, int[] dstStrides, int[] shape);
+
+    // ---- elementwise -------------------------------------------------------------------
+
+    /** {@code out[i] = op(x[i], p)} for i &lt; n. {@code out} may be {@code x}. */
+    void unary(UnaryOp op, float p, Storage x, Storage out, int n);
+
+    /** {@code out[index] = op(a[index·aStrides], b[index·bStrides])}, out contiguous in {@code shape}. */
+    void binary(BinaryOp op, Storage a, int[] aStrides, Storage b, int[] bStrides, Storage out, int[] shape);
+
+    /** {@code out[index] = cond != 0 ? a : b}, each input read through its strides. */
+    void where(Storage cond, int[] condStrides, Storage a, int[] aStrides, Storage b, int[] bStrides,
+               Storage out, int[] shape);
+
+    /**
+     * Reduces the middle axis of x viewed as [outer, len, inner] into out viewed as [outer, inner].
+     */
+    void reduce(ReduceOp op, Storage x, Storage out, int outer, int len, int inner);
+
+    // ---- indexing ----------------------------------------------------------------------
+
+    /** x viewed as [outer, len, inner]: {@code out[o, i, j] = x[o, index[i], j]}, out is [outer, index.length, inner]. */
+    void indexSelect(Storage x, Storage out, int outer, int len, int inner, int[] index);
+
+    /** out viewed as [outer, len, inner]: {@code out[o, index[i], j] += src[o, i, j]} (src is [outer, index.length, inner]). */
+    void indexAdd(Storage src, Storage out, int outer, int len, int inner, int[] index);
+
+    // ---- matrix multiplication -----------------------------------------------------------
+
+    /**
+     * Row-major batched GEMM: for each b &lt; batch,
+     * {@code C_b = alpha · op(A_b) · op(B_b) + beta · C_b}, with op(A_b) of size m×k and op(B_b)
+     * of size k×n; {@code A_b} starts at {@code b·strideA} (0 repeats one matrix) and has
+     * leading dimension lda (likewise B, C).
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+              Storage a, int lda, int strideA, Storage b, int ldb, int strideB,
+              float beta, Storage c, int ldc, int strideC, int batch);
+
+    // ---- convolution helpers -------------------------------------------------------------
+
+    /**
+     * Unfolds x [n, c, h, w] into cols [n, c·kh·kw, oh·ow] (zero padding), the layout that makes
+     * a convolution one GEMM per image.
+     */
+    void im2col(Storage x, Storage cols, ConvGeometry g);
+
+    /** The adjoint of im2col: adds every column entry back into x [n, c, h, w] (x is zeroed first). */
+    void col2im(Storage cols, Storage x, ConvGeometry g);
+
+    // ---- randomness and optimizers --------------------------------------------------------
+
+    /** Fills n values from Philox-4x32-10 as {@link Philox#fill} defines them. */
+    void random(Distribution dist, Storage out, int n, long seed, long stream, long counter);
+
+    /**
+     * One Adam/AdamW step in place. {@code decoupled} selects AdamW (decay applied to the
+     * parameter) over Adam (decay added to the gradient); {@code step} counts from 1.
+     */
+    void adam(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
+              float eps, float weightDecay, boolean decoupled, int step);
+
+    /** One SGD step in place with PyTorch's momentum/dampening/Nesterov semantics. */
+    void sgd(Storage param, Storage grad, Storage momentumBuffer, int n, float lr, float momentum,
+             float dampening, float weightDecay, boolean nesterov, boolean firstStep);
+
+    /** One RMSprop step in place (PyTorch semantics, no centering). */
+    void rmsprop(Storage param, Storage grad, Storage squareAvg, Storage momentumBuffer, int n, float lr,
+                 float alpha, float eps, float weightDecay, float momentum);
+}

@@ -37,7 +37,11 @@ public interface Backend {
     /** {@code out[i] = op(x[i], p)} for i &lt; n. {@code out} may be {@code x}. */
     void unary(UnaryOp op, float p, Storage x, Storage out, int n);
 
-    /** {@code out[index] = op(a[index·aStrides], b[index·bStrides])}, out contiguous in {@code shape}. */
+    /**
+     * {@code out[index] = op(a[index·aStrides], b[index·bStrides])}, out contiguous in
+     * {@code shape}. {@code out} may be {@code a} when a is contiguous in that shape (in-place
+     * accumulation).
+     */
     void binary(BinaryOp op, Storage a, int[] aStrides, Storage b, int[] bStrides, Storage out, int[] shape);
 
     /** {@code out[index] = cond != 0 ? a : b}, each input read through its strides. */
@@ -63,7 +67,9 @@ public interface Backend {
      * Row-major batched GEMM: for each b &lt; batch,
      * {@code C_b = alpha · op(A_b) · op(B_b) + beta · C_b}, with op(A_b) of size m×k and op(B_b)
      * of size k×n; {@code A_b} starts at {@code b·strideA} (0 repeats one matrix) and has
-     * leading dimension lda (likewise B, C).
+     * leading dimension lda (likewise B, C). With {@code strideC == 0} and batch &gt; 1 the
+     * products accumulate into the one C: {@code C = beta · C + alpha · Σ_b op(A_b) · op(B_b)}
+     * (the weight gradient of a convolution over a batch).
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
               Storage a, int lda, int strideA, Storage b, int ldb, int strideB,

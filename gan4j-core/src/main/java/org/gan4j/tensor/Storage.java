@@ -8,6 +8,7 @@ package org.gan4j.tensor;
 public abstract class Storage {
     private final int size;
     private boolean released;
+    private boolean kept;
 
     protected Storage(int size) {
         this.size = size;
@@ -20,6 +21,15 @@ public abstract class Storage {
 
     public final boolean isReleased() {
         return released;
+    }
+
+    /** Marks the memory as outliving the scope it was made in (see {@link Tensor#keep()}). */
+    final void keep() {
+        kept = true;
+    }
+
+    final boolean isKept() {
+        return kept;
     }
 
     /** Called by the backend when the memory goes back to its pool. */

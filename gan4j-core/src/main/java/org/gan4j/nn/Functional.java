@@ -1,0 +1,146 @@
+package org.gan4j.nn;
+
+import org.gan4j.tensor.Autograd;
+import org.gan4j.tensor.ConvGeometry;
+import org.gan4j.tensor.Rng;
+import org.gan4j.tensor.Tensor;
+
+/**
+ * The layers' computations as functions of tensors, built from the engine's differentiable
+ * ops (so every one of them can be differentiated twice). Modules hold parameters and call
+ * these; tests call them directly.
+ */
+public final class Functional {
+    private Functional() {
+    }
+
+    /** x [..., in] · wᵀ [out, in] + b [out]. */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        Tensor y = x.matmul(weight.transpose(0, 1));
+        return bias == null ? y : y.add(bias);
+    }
+
+    /**
+     * 2-D convolution (cross-correlation, as PyTorch): x [n, cin, h, w], weight [cout, cin, kh, kw],
+     * bias [cout] or null. One GEMM per image over the unfolded patches.
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
+        int[] xs = x.shape(), ws = weight.shape();
+        ConvGeometry g = new ConvGeometry(xs[0], xs[1], xs[2], xs[3], ws[2], ws[3], stride, stride, padding, padding,
+                (xs[2] + 2 * padding - ws[2]) / stride + 1, (xs[3] + 2 * padding - ws[3]) / stride + 1);
+        Tensor cols = x.unfold(g);                                           // [n, cin·kh·kw, oh·ow]
+        Tensor w = weight.reshape(1, ws[0], g.patchSize());                  // shared by every image
+        Tensor y = Tensor.bmm(w, false, cols, false, false).reshape(g.n(), ws[0], g.oh(), g.ow());
+        return bias == null ? y : y.add(bias.reshape(1, ws[0], 1, 1));
+    }
+
+    /**
+     * Transposed convolution, the adjoint of conv2d: x [n, cin, h, w], weight [cin, cout, kh, kw]
+     * (PyTorch's layout), output size (h - 1)·stride - 2·padding + kh + outputPadding.
+     */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int outputPadding) {
+        int[] xs = x.shape(), ws = weight.shape();
+        int oh = (xs[2] - 1) * stride - 2 * padding + ws[2] + outputPadding;
+        int ow = (xs[3] - 1) * stride - 2 * padding + ws[3] + outputPadding;
+        // the output is the "image" a convolution with this geometry would read, x its result
+        ConvGeometry g = new ConvGeometry(xs[0], ws[1], oh, ow, ws[2], ws[3], stride, stride, padding, padding, xs[2], xs[3]);
+        Tensor w = weight.reshape(1, xs[1], g.patchSize());                  // [1, cin, cout·kh·kw]
+        Tensor cols = Tensor.bmm(w, true, x.reshape(xs[0], xs[1], xs[2] * xs[3]), false, false);
+        Tensor y = cols.fold(g);
+        return bias == null ? y : y.add(bias.reshape(1, ws[1], 1, 1));
+    }
+
+    /**
+     * Batch normalization over every axis but 1 (the channels). In training it normalizes with
+     * the batch's biased variance and, without recording a graph, moves the running statistics
+     * towards the batch's mean and unbiased variance by {@code momentum} (PyTorch's rule).
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, float momentum, float eps) {
+        int[] axes = x.dim() == 2 ? new int[] {0} : new int[] {0, 2, 3};
+        int[] channelShape = x.dim() == 2 ? new int[] {1, x.size(1)} : new int[] {1, x.size(1), 1, 1};
+        Tensor mean, var;
+        if (training) {
+            mean = x.mean(axes, true);
+            Tensor centered = x.sub(mean);
+            var = centered.mul(centered).mean(axes, true);
+            if (runningMean != null) {
+                int n = x.numel() / x.size(1);
+                try (var ng = Autograd.noGrad()) {
+                    runningMean.assign(runningMean.mul(1 - momentum).add(mean.detach().reshape(-1).mul(momentum)));
+                    runningVar.assign(runningVar.mul(1 - momentum).add(var.detach().reshape(-1).mul(momentum * n / Math.max(1, n - 1f))));
+                }
+            }
+        } else {
+            mean = runningMean.reshape(channelShape);
+            var = runningVar.reshape(channelShape);
+        }
+        Tensor y = x.sub(mean).div(var.add(eps).sqrt());
+        if (weight != null) y = y.mul(weight.reshape(channelShape));
+        if (bias != null) y = y.add(bias.reshape(channelShape));
+        return y;
+    }
+
+    /** Layer normalization over the trailing {@code normalizedDims} axes (biased variance). */
+    public static Tensor layerNorm(Tensor x, int normalizedDims, Tensor weight, Tensor bias, float eps) {
+        int[] axes = new int[normalizedDims];
+        for (int i = 0; i < normalizedDims; i++) axes[i] = x.dim() - normalizedDims + i;
+        Tensor mean = x.mean(axes, true);
+        Tensor centered = x.sub(mean);
+        Tensor y = centered.div(centered.mul(centered).mean(axes, true).add(eps).sqrt());
+        if (weight != null) y = y.mul(weight);
+        if (bias != null) y = y.add(bias);
+        return y;
+    }
+
+    /** Zeroes each value with probability p and scales the rest by 1/(1 - p); identity when not training. */
+    public static Tensor dropout(Tensor x, float p, boolean training, Rng rng) {
+        if (!training || p == 0f) return x;
+        if (p == 1f) return x.mul(0f);
+        Tensor keep = Tensor.bernoulli(rng, 1f - p, x.shape()).to(x.backend());
+        return x.mul(keep.mul(1f / (1f - p)));
+    }
+
+    /** Rows of the weight [vocabulary, dim] for each index: [indices.length, dim]. */
+    public static Tensor embedding(int[] indices, Tensor weight) {
+        return weight.indexSelect(0, indices);
+    }
+
+    /** Max pooling over k×k windows; padding counts as -∞ (PyTorch's rule). */
+    public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
+        int[] s = x.shape();
+        Tensor padded = padding == 0 ? x
+                : x.pad(new int[] {0, 0, padding, padding}, new int[] {0, 0, padding, padding}, Float.NEGATIVE_INFINITY);
+        ConvGeometry g = ConvGeometry.of(s[0], s[1], s[2] + 2 * padding, s[3] + 2 * padding, kernel, kernel, stride, 0);
+        return padded.unfold(g).reshape(s[0], s[1], kernel * kernel, g.outputPixels()).max(2, false)
+                .reshape(s[0], s[1], g.oh(), g.ow());
+    }
+
+    /** Average pooling over k×k windows; zero padding is counted in the average (PyTorch's default). */
+    public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) {
+        int[] s = x.shape();
+        ConvGeometry g = ConvGeometry.of(s[0], s[1], s[2], s[3], kernel, kernel, stride, padding);
+        return x.unfold(g).reshape(s[0], s[1], kernel * kernel, g.outputPixels()).mean(2, false)
+                .reshape(s[0], s[1], g.oh(), g.ow());
+    }
+
+    /** Nearest-neighbour upsampling of [n, c, h, w] by an integer factor. */
+    public static Tensor upsampleNearest(Tensor x, int factor) {
+        int[] s = x.shape();
+        return x.reshape(s[0], s[1], s[2], 1, s[3], 1)
+                .expand(s[0], s[1], s[2], factor, s[3], factor)
+                .reshape(s[0], s[1], s[2] * factor, s[3] * factor);
+    }
+
+    /** One-hot rows [indices.length, classes]. */
+    public static Tensor oneHot(int[] indices, int classes) {
+        float[] v = new float[indices.length * classes];
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= classes) {
+                throw new IndexOutOfBoundsException("oneHot: class " + indices[i] + " out of range [0, " + classes + ")");
+            }
+            v[i * classes + indices[i]] = 1f;
+        }
+        return Tensor.of(v, indices.length, classes);
+    }
+}

@@ -188,9 +188,11 @@ public final class Tensor {
 
     /** How many values are NaN or infinite. */
     public long nonFiniteCount() {
-        try (var ng = Autograd.noGrad()) {
-            return (long) unaryKernel(UnaryOp.NON_FINITE, 0f).sumAll().item();
-        }
+        // kernels only: this runs inside every op when anomaly mode is on
+        Tensor flags = unaryKernel(UnaryOp.NON_FINITE, 0f);
+        Tensor count = empty(backend, SCALAR);
+        backend.reduce(ReduceOp.SUM, flags.storage, count.storage, 1, numel(), 1);
+        return (long) count.item();
     }
 
     @Override

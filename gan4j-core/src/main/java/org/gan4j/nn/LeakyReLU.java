@@ -1,0 +1,21 @@
+package org.gan4j.nn;
+
+import org.gan4j.tensor.Tensor;
+
+/** x for x ≥ 0, slope·x below; DCGAN's discriminator uses slope 0.2. */
+public class LeakyReLU extends Module {
+    private final float slope;
+
+    public LeakyReLU() {
+        this(0.01f);
+    }
+
+    public LeakyReLU(float slope) {
+        this.slope = slope;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.leakyRelu(slope);
+    }
+}

@@ -1,0 +1,43 @@
+package org.gan4j.nn;
+
+import org.gan4j.tensor.Rng;
+import org.gan4j.tensor.Tensor;
+
+/** y = x·Wᵀ + b over the last axis: [..., in] → [..., out]. */
+public class Linear extends Module {
+    private final int in;
+    private final Tensor weight;
+    private final Tensor bias;
+
+    public Linear(int in, int out) {
+        this(in, out, true, Init.defaultRng());
+    }
+
+    public Linear(int in, int out, Rng rng) {
+        this(in, out, true, rng);
+    }
+
+    public Linear(int in, int out, boolean bias, Rng rng) {
+        this.in = in;
+        weight = parameter("weight", out, in);
+        this.bias = bias ? parameter("bias", out) : null;
+        Init.defaultLinear(weight, this.bias, rng);
+    }
+
+    public Tensor weight() {
+        return weight;
+    }
+
+    public Tensor bias() {
+        return bias;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.dim() < 1 || x.size(-1) != in) {
+            throw inputError("input " + Tensor.shapeString(x.shape()) + " has "
+                    + (x.dim() < 1 ? "no feature axis" : x.size(-1) + " features") + ", expected " + in);
+        }
+        return Functional.linear(x, weight, bias);
+    }
+}

@@ -1,0 +1,262 @@
+package org.gan4j.tensor.cpu;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.gan4j.tensor.Backend;
+import org.gan4j.tensor.BinaryOp;
+import org.gan4j.tensor.ConvGeometry;
+import org.gan4j.tensor.Distribution;
+import org.gan4j.tensor.Philox;
+import org.gan4j.tensor.ReduceOp;
+import org.gan4j.tensor.Storage;
+import org.gan4j.tensor.UnaryOp;
+
+/**
+ * The pure-Java backend: kernels on {@code float[]}, vectorized with the Vector API where it
+ * pays and spread over a fixed pool of threads. Released arrays are pooled by exact length, so
+ * a training step that allocates the same shapes every time stops allocating after the first.
+ */
+public final class CpuBackend implements Backend {
+    /** Elements below which a loop is not worth handing to other threads. */
+    private static final int GRAIN = 1 << 15;
+
+    private final Parallel parallel;
+    private final Map<Integer, Queue<float[]>> pool = new ConcurrentHashMap<>();
+
+    /** Uses {@code GAN4J_THREADS} threads if set, otherwise one per available processor. */
+    public CpuBackend() {
+        this(defaultThreads());
+    }
+
+    public CpuBackend(int threads) {
+        this.parallel = new Parallel(threads);
+    }
+
+    private static int defaultThreads() {
+        String env = System.getenv("GAN4J_THREADS");
+        if (env == null || env.isBlank()) return Runtime.getRuntime().availableProcessors();
+        try {
+            int threads = Integer.parseInt(env.trim());
+            if (threads >= 1) return threads;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("GAN4J_THREADS must be a positive integer, got '" + env + "'");
+    }
+
+    public int threads() {
+        return parallel.threads();
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    // ---- memory ------------------------------------------------------------------------
+
+    @Override
+    public Storage allocate(int n) {
+        float[] a = recycled(n);
+        if (a == null) return new CpuStorage(new float[n]);
+        Arrays.fill(a, 0f);
+        return new CpuStorage(a);
+    }
+
+    @Override
+    public Storage fromArray(float[] values) {
+        float[] a = recycled(values.length);
+        if (a == null) a = new float[values.length];
+        System.arraycopy(values, 0, a, 0, values.length);
+        return new CpuStorage(a);
+    }
+
+    private float[] recycled(int n) {
+        if (n < 0) throw new IllegalArgumentException("negative size " + n);
+        Queue<float[]> free = pool.get(n);
+        return free == null ? null : free.poll();
+    }
+
+    @Override
+    public void read(Storage src, float[] dst) {
+        System.arraycopy(array(src), 0, dst, 0, dst.length);
+    }
+
+    @Override
+    public void release(Storage s) {
+        if (!(s instanceof CpuStorage cpu)) throw notCpu(s);
+        float[] a = cpu.release();
+        if (a != null && a.length > 0) pool.computeIfAbsent(a.length, n -> new ConcurrentLinkedQueue<>()).add(a);
+    }
+
+    @Override
+    public void fill(Storage s, int n, float value) {
+        Arrays.fill(array(s), 0, n, value);
+    }
+
+    @Override
+    public void copyStrided(Storage src, int srcOffset, int[] srcStrides,
+                            Storage dst, int dstOffset, int[] dstStrides, int[] shape) {
+        float[] from = array(src), to = array(dst);
+        var it = Strided.of(shape, srcStrides, dstStrides);
+        int ss = it.step(0), ds = it.step(1);
+        parallel.parallelFor(it.size(), GRAIN, (start, end) -> it.forEach(start, end, (off, len) -> {
+            int s = srcOffset + off[0], d = dstOffset + off[1];
+            if (ss == 1 && ds == 1) {
+                System.arraycopy(from, s, to, d, len);
+            } else {
+                for (int i = 0; i < len; i++) to[d + i * ds] = from[s + i * ss];
+            }
+        }));
+    }
+
+    // ---- elementwise -------------------------------------------------------------------
+
+    @Override
+    public void unary(UnaryOp op, float p, Storage x, Storage out, int n) {
+        float[] in = array(x), o = array(out);
+        parallel.parallelFor(n, GRAIN, (from, to) -> Elementwise.unary(op, p, in, o, from, to));
+    }
+
+    @Override
+    public void binary(BinaryOp op, Storage a, int[] aStrides, Storage b, int[] bStrides, Storage out, int[] shape) {
+        float[] x = array(a), y = array(b), o = array(out);
+        var it = Strided.of(shape, aStrides, bStrides, Strided.contiguous(shape));
+        int as = it.step(0), bs = it.step(1), os = it.step(2);
+        parallel.parallelFor(it.size(), GRAIN, (from, to) -> it.forEach(from, to, (off, len) ->
+                Elementwise.binary(op, x, off[0], as, y, off[1], bs, o, off[2], os, len)));
+    }
+
+    @Override
+    public void where(Storage cond, int[] condStrides, Storage a, int[] aStrides, Storage b, int[] bStrides,
+                      Storage out, int[] shape) {
+        float[] c = array(cond), x = array(a), y = array(b), o = array(out);
+        var it = Strided.of(shape, condStrides, aStrides, bStrides, Strided.contiguous(shape));
+        int cs = it.step(0), as = it.step(1), bs = it.step(2), os = it.step(3);
+        parallel.parallelFor(it.size(), GRAIN, (from, to) -> it.forEach(from, to, (off, len) ->
+                Elementwise.where(c, off[0], cs, x, off[1], as, y, off[2], bs, o, off[3], os, len)));
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Storage x, Storage out, int outer, int len, int inner) {
+        float[] in = array(x), o = array(out);
+        parallel.parallelFor(outer * inner, Math.max(1, GRAIN / Math.max(len, 1)), (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int row = t / inner, col = t % inner;
+                o[t] = Reduce.run(op, in, row * len * inner + col, len, inner);
+            }
+        });
+    }
+
+    // ---- indexing ----------------------------------------------------------------------
+
+    @Override
+    public void indexSelect(Storage x, Storage out, int outer, int len, int inner, int[] index) {
+        float[] in = array(x), o = array(out);
+        checkIndex(index, len);
+        int k = index.length;
+        parallel.parallelFor(outer * k, Math.max(1, GRAIN / Math.max(inner, 1)), (from, to) -> {
+            for (int t = from; t < to; t++) {
+                System.arraycopy(in, ((t / k) * len + index[t % k]) * inner, o, t * inner, inner);
+            }
+        });
+    }
+
+    @Override
+    public void indexAdd(Storage src, Storage out, int outer, int len, int inner, int[] index) {
+        float[] s = array(src), o = array(out);
+        checkIndex(index, len);
+        // Repeated indices add into the same row, so threads split the columns, never the index list.
+        int k = index.length, width = 1024, blocks = (inner + width - 1) / width;
+        parallel.parallelFor(outer * blocks, Math.max(1, GRAIN / Math.max(k * Math.min(inner, width), 1)), (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int row = t / blocks, j0 = t % blocks * width, j1 = Math.min(inner, j0 + width);
+                for (int i = 0; i < k; i++) {
+                    int d = (row * len + index[i]) * inner, r = (row * k + i) * inner;
+                    for (int j = j0; j < j1; j++) o[d + j] += s[r + j];
+                }
+            }
+        });
+    }
+
+    private static void checkIndex(int[] index, int len) {
+        for (int i : index) {
+            if (i < 0 || i >= len) throw new IndexOutOfBoundsException("index " + i + " out of range for length " + len);
+        }
+    }
+
+    // ---- matrix multiplication -----------------------------------------------------------
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     Storage a, int lda, int strideA, Storage b, int ldb, int strideB,
+                     float beta, Storage c, int ldc, int strideC, int batch) {
+        Gemm.gemm(parallel, transA, transB, m, n, k, alpha, array(a), lda, strideA, array(b), ldb, strideB,
+                  beta, array(c), ldc, strideC, batch);
+    }
+
+    // ---- convolution helpers -------------------------------------------------------------
+
+    @Override
+    public void im2col(Storage x, Storage cols, ConvGeometry g) {
+        float[] in = array(x), o = array(cols);
+        int work = g.kh() * g.kw() * g.outputPixels();
+        parallel.parallelFor(g.n() * g.c(), Math.max(1, GRAIN / Math.max(work, 1)), (from, to) -> {
+            for (int t = from; t < to; t++) Conv.im2col(in, o, g, t / g.c(), t % g.c());
+        });
+    }
+
+    @Override
+    public void col2im(Storage cols, Storage x, ConvGeometry g) {
+        float[] in = array(cols), o = array(x);
+        int work = g.kh() * g.kw() * g.outputPixels();
+        parallel.parallelFor(g.n() * g.c(), Math.max(1, GRAIN / Math.max(work, 1)), (from, to) -> {
+            for (int t = from; t < to; t++) Conv.col2im(in, o, g, t / g.c(), t % g.c());
+        });
+    }
+
+    // ---- randomness and optimizers --------------------------------------------------------
+
+    @Override
+    public void random(Distribution dist, Storage out, int n, long seed, long stream, long counter) {
+        float[] o = array(out);
+        parallel.parallelFor(n, GRAIN, (from, to) -> Philox.fill(dist, o, from, to, seed, stream, counter));
+    }
+
+    @Override
+    public void adam(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
+                     float eps, float weightDecay, boolean decoupled, int step) {
+        float[] p = array(param), g = array(grad), m1 = array(m), m2 = array(v);
+        parallel.parallelFor(n, GRAIN, (from, to) ->
+                Optimizers.adam(p, g, m1, m2, from, to, lr, beta1, beta2, eps, weightDecay, decoupled, step));
+    }
+
+    @Override
+    public void sgd(Storage param, Storage grad, Storage momentumBuffer, int n, float lr, float momentum,
+                    float dampening, float weightDecay, boolean nesterov, boolean firstStep) {
+        float[] p = array(param), g = array(grad), buf = momentum != 0 ? array(momentumBuffer) : null;
+        parallel.parallelFor(n, GRAIN, (from, to) ->
+                Optimizers.sgd(p, g, buf, from, to, lr, momentum, dampening, weightDecay, nesterov, firstStep));
+    }
+
+    @Override
+    public void rmsprop(Storage param, Storage grad, Storage squareAvg, Storage momentumBuffer, int n, float lr,
+                        float alpha, float eps, float weightDecay, float momentum) {
+        float[] p = array(param), g = array(grad), sq = array(squareAvg);
+        float[] buf = momentum > 0 ? array(momentumBuffer) : null;
+        parallel.parallelFor(n, GRAIN, (from, to) ->
+                Optimizers.rmsprop(p, g, sq, buf, from, to, lr, alpha, eps, weightDecay, momentum));
+    }
+
+    private static float[] array(Storage s) {
+        if (s instanceof CpuStorage cpu) return cpu.array();
+        throw notCpu(s);
+    }
+
+    private static IllegalArgumentException notCpu(Storage s) {
+        return new IllegalArgumentException("the cpu backend cannot use a " + (s == null ? "null" : s.getClass().getName()) + " storage");
+    }
+}

@@ -1,0 +1,138 @@
+package org.gan4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class AutogradTest {
+
+    private static Tensor leaf(float... v) {
+        return Tensor.of(v, v.length).requiresGrad(true);
+    }
+
+    @Test
+    void gradientsAccumulateAcrossBackwardCalls() {
+        Tensor x = leaf(1, 2, 3);
+        x.mul(x).sumAll().backward();              // 2x
+        assertArrayEquals(new float[] {2, 4, 6}, x.grad().toArray());
+        x.mul(3f).sumAll().backward();             // + 3
+        assertArrayEquals(new float[] {5, 7, 9}, x.grad().toArray());
+        x.zeroGrad();
+        assertArrayEquals(new float[] {0, 0, 0}, x.grad().toArray());
+    }
+
+    @Test
+    void oneModuleCalledTwiceAddsBothContributions() {
+        Tensor w = leaf(2);
+        Tensor a = Tensor.of(new float[] {3}, 1), b = Tensor.of(new float[] {5}, 1);
+        w.mul(a).add(w.mul(b)).sumAll().backward();
+        assertEquals(8f, w.grad().item());
+    }
+
+    @Test
+    void noGradAndDetachStopTheGraph() {
+        Tensor x = leaf(1, 2);
+        try (var ng = Autograd.noGrad()) {
+            Tensor y = x.mul(2f);
+            assertFalse(y.requiresGrad());
+            assertTrue(y.isLeaf());
+        }
+        Tensor z = x.detach().mul(2f);
+        assertFalse(z.requiresGrad());
+        Tensor mixed = x.mul(x.detach()).sumAll();   // d/dx (x · const) = const
+        mixed.backward();
+        assertArrayEquals(new float[] {1, 2}, x.grad().toArray());
+    }
+
+    @Test
+    void frozenLeavesReceiveNoGradient() {
+        Tensor frozen = leaf(1, 2).requiresGrad(false);
+        Tensor live = leaf(3, 4);
+        frozen.mul(live).sumAll().backward();
+        assertNull(frozen.grad());
+        assertArrayEquals(new float[] {1, 2}, live.grad().toArray());
+    }
+
+    @Test
+    void secondDerivativeThroughCreateGraph() {
+        Tensor x = leaf(0.5f, -1.5f);
+        Tensor y = x.pow(3f).sumAll();                                   // y = Σ x³
+        Tensor dx = Autograd.grad(new Tensor[] {y}, new Tensor[] {x}, true)[0];   // 3x²
+        assertArrayEquals(new float[] {0.75f, 6.75f}, dx.toArray(), 1e-6f);
+        assertTrue(dx.requiresGrad());
+        Tensor d2 = Autograd.grad(new Tensor[] {dx.sumAll()}, new Tensor[] {x}, false)[0];   // 6x
+        assertArrayEquals(new float[] {3f, -9f}, d2.toArray(), 1e-5f);
+    }
+
+    @Test
+    void gradOfUnusedInputIsZero() {
+        Tensor x = leaf(1, 2), unused = leaf(7);
+        Tensor[] g = Autograd.grad(new Tensor[] {x.sumAll()}, new Tensor[] {x, unused}, false);
+        assertArrayEquals(new float[] {0}, g[1].toArray());
+    }
+
+    @Test
+    void scopeRecyclesIntermediatesAndCatchesLaterUse() {
+        Tensor param = leaf(1, 2, 3);
+        Tensor escaped;
+        Tensor kept;
+        try (Scope step = Scope.open()) {
+            Tensor loss = param.mul(param).sumAll();
+            loss.backward();
+            escaped = loss;
+            kept = param.mul(10f).keep();
+        }
+        assertThrows(IllegalStateException.class, escaped::toArray);
+        assertArrayEquals(new float[] {10, 20, 30}, kept.toArray());
+        assertArrayEquals(new float[] {2, 4, 6}, param.grad().toArray(), "gradients live outside the scope");
+        assertArrayEquals(new float[] {1, 2, 3}, param.toArray(), "a view made inside a scope must not free its base");
+    }
+
+    @Test
+    void viewsOfOutsideTensorsSurviveTheScope() {
+        Tensor w = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+        try (Scope s = Scope.open()) {
+            w.reshape(4).mul(2f);
+        }
+        assertArrayEquals(new float[] {1, 2, 3, 4}, w.toArray());
+    }
+
+    @Test
+    void shapeErrorsNameTheOpAndBothShapes() {
+        Tensor a = Tensor.zeros(2, 3), b = Tensor.zeros(4);
+        var e = assertThrows(IllegalArgumentException.class, () -> a.add(b));
+        assertEquals("add: shapes [2, 3] and [4] do not broadcast", e.getMessage());
+        var m = assertThrows(IllegalArgumentException.class, () -> a.matmul(Tensor.zeros(2, 5)));
+        assertTrue(m.getMessage().contains("[2, 3] @ [2, 5]"), m.getMessage());
+    }
+
+    @Test
+    void anomalyModeNamesTheOpThatMadeNaN() {
+        Autograd.setAnomalyMode(true);
+        try {
+            var e = assertThrows(ArithmeticException.class, () -> Tensor.of(new float[] {-1f}, 1).log());
+            assertTrue(e.getMessage().startsWith("log:"), e.getMessage());
+        } finally {
+            Autograd.setAnomalyMode(false);
+        }
+        assertEquals(2, Tensor.of(new float[] {1f, Float.NaN, Float.POSITIVE_INFINITY}, 3).nonFiniteCount());
+    }
+
+    @Test
+    void randomTensorsFollowTheSeed() {
+        float[] a = Tensor.randn(Rng.seeded(7), 3, 5).toArray();
+        float[] b = Tensor.randn(Rng.seeded(7), 3, 5).toArray();
+        float[] c = Tensor.randn(Rng.seeded(8), 3, 5).toArray();
+        assertArrayEquals(a, b);
+        assertFalse(java.util.Arrays.equals(a, c));
+        Rng rng = Rng.seeded(7);
+        Tensor.randn(rng, 3);
+        Rng restored = Rng.fromState(rng.state());
+        assertArrayEquals(Tensor.randn(rng, 6).toArray(), Tensor.randn(restored, 6).toArray());
+    }
+}

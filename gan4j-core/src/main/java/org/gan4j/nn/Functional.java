@@ -1,5 +1,7 @@
 package org.gan4j.nn;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.ConvGeometry;
 import org.gan4j.tensor.Rng;
@@ -51,14 +53,16 @@ public final class Functional {
     }
 
     /**
-     * Batch normalization over every axis but 1 (the channels). In training it normalizes with
+     * Batch normalization over every axis but 1 (the channels): [n, c], [n, c, l] or [n, c, h, w]. In training it normalizes with
      * the batch's biased variance and, without recording a graph, moves the running statistics
      * towards the batch's mean and unbiased variance by {@code momentum} (PyTorch's rule).
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                    boolean training, float momentum, float eps) {
-        int[] axes = x.dim() == 2 ? new int[] {0} : new int[] {0, 2, 3};
-        int[] channelShape = x.dim() == 2 ? new int[] {1, x.size(1)} : new int[] {1, x.size(1), 1, 1};
+        int[] axes = IntStream.range(0, x.dim()).filter(a -> a != 1).toArray();
+        int[] channelShape = new int[x.dim()];
+        Arrays.fill(channelShape, 1);
+        channelShape[1] = x.size(1);
         Tensor mean, var;
         if (training) {
             mean = x.mean(axes, true);

@@ -20,9 +20,19 @@ public final class Loss {
     /** Binary cross-entropy on probabilities; the logs are clamped at -100 as PyTorch does. */
     public static Tensor bce(Tensor probabilities, Tensor targets) {
         requireSameShape("bce", probabilities, targets);
-        Tensor logP = probabilities.log().clamp(-100f, Float.POSITIVE_INFINITY);
-        Tensor log1mP = probabilities.neg().add(1f).log().clamp(-100f, Float.POSITIVE_INFINITY);
+        Tensor logP = clampedLog(probabilities);
+        Tensor log1mP = clampedLog(probabilities.neg().add(1f));
         return targets.mul(logP).add(targets.neg().add(1f).mul(log1mP)).neg().meanAll();
+    }
+
+    /**
+     * log(p), at least -100. Where p is 0 the log is taken of 1 and replaced by -100, so the
+     * gradient there is 0 instead of the NaN of 0 / 0 (a saturated sigmoid gives exact 0 and 1).
+     */
+    private static Tensor clampedLog(Tensor p) {
+        Tensor positive = p.gt(0f);
+        Tensor log = Tensor.where(positive, p, p.newTensor(new float[] {1f})).log();
+        return Tensor.where(positive, log, p.newTensor(new float[] {-100f})).clamp(-100f, Float.POSITIVE_INFINITY);
     }
 
     public static Tensor mse(Tensor prediction, Tensor target) {

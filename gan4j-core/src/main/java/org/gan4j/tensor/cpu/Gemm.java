@@ -39,7 +39,8 @@ final class Gemm {
         void block(int bi, int i0, int j0) {
             int mc = Math.min(MC, m - i0), nc = Math.min(NC, n - j0);
             int aOff = bi * strideA, bOff = bi * strideB, cOff = bi * strideC + i0 * ldc + j0;
-            scale(cOff, mc, nc);
+            // entries sharing one C (stride 0) scale it once, then accumulate
+            if (strideC != 0 || bi == 0) scale(cOff, mc, nc);
             if (k == 0 || alpha == 0) return;
             Scratch s = SCRATCH.get();
             for (int p0 = 0; p0 < k; p0 += KC) {

@@ -1,0 +1,116 @@
+package org.gan4j.gan;
+
+import java.util.List;
+import org.gan4j.tensor.Tensor;
+
+/**
+ * The two players' losses, from D's logits (D(x) = sigmoid(logit)). {@code realTarget} is 1,
+ * or less with one-sided label smoothing (only the losses built on cross-entropy use it).
+ */
+public interface GanLoss {
+    List<String> NAMES = List.of("bce", "minimax", "lsgan", "hinge", "wgan-gp");
+
+    String name();
+
+    /** Phase 1: D's loss on a real batch and a fake batch. */
+    Tensor discriminator(Tensor realLogits, Tensor fakeLogits, float realTarget);
+
+    /** Phase 2: G's loss on D's logits for its fakes. */
+    Tensor generator(Tensor fakeLogits);
+
+    /** Whether D's loss needs the gradient penalty (the Wasserstein critic). */
+    default boolean needsGradientPenalty() {
+        return false;
+    }
+
+    static GanLoss named(String name) {
+        return switch (name) {
+            case "bce" -> nonSaturating();
+            case "minimax" -> minimax();
+            case "lsgan" -> leastSquares();
+            case "hinge" -> hinge();
+            case "wgan-gp" -> wasserstein();
+            default -> throw new IllegalArgumentException("unknown loss '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+        };
+    }
+
+    /** D: -log D(x) - log(1 - D(G(z))); G: -log D(G(z)) (Goodfellow et al.'s practical choice). */
+    static GanLoss nonSaturating() {
+        return new CrossEntropy("bce", false);
+    }
+
+    /** D as above; G minimises log(1 - D(G(z))), the original minimax game. */
+    static GanLoss minimax() {
+        return new CrossEntropy("minimax", true);
+    }
+
+    /** LSGAN (Mao et al. 2017): D: ½(D(x) - 1)² + ½D(G(z))²; G: ½(D(G(z)) - 1)², on raw scores. */
+    static GanLoss leastSquares() {
+        return new GanLoss() {
+            public String name() {
+                return "lsgan";
+            }
+
+            public Tensor discriminator(Tensor real, Tensor fake, float realTarget) {
+                Tensor r = real.sub(realTarget);
+                return r.mul(r).meanAll().add(fake.mul(fake).meanAll()).mul(0.5f);
+            }
+
+            public Tensor generator(Tensor fake) {
+                Tensor f = fake.sub(1f);
+                return f.mul(f).meanAll().mul(0.5f);
+            }
+        };
+    }
+
+    /** Hinge (Lim and Ye 2017; Miyato et al. 2018): D: relu(1 - D(x)) + relu(1 + D(G(z))); G: -D(G(z)). */
+    static GanLoss hinge() {
+        return new GanLoss() {
+            public String name() {
+                return "hinge";
+            }
+
+            public Tensor discriminator(Tensor real, Tensor fake, float realTarget) {
+                return real.neg().add(1f).relu().meanAll().add(fake.add(1f).relu().meanAll());
+            }
+
+            public Tensor generator(Tensor fake) {
+                return fake.meanAll().neg();
+            }
+        };
+    }
+
+    /** WGAN-GP (Gulrajani et al. 2017): D: D(G(z)) - D(x) + λ·penalty; G: -D(G(z)). */
+    static GanLoss wasserstein() {
+        return new GanLoss() {
+            public String name() {
+                return "wgan-gp";
+            }
+
+            public Tensor discriminator(Tensor real, Tensor fake, float realTarget) {
+                return fake.meanAll().sub(real.meanAll());
+            }
+
+            public Tensor generator(Tensor fake) {
+                return fake.meanAll().neg();
+            }
+
+            public boolean needsGradientPenalty() {
+                return true;
+            }
+        };
+    }
+
+    /** The cross-entropy pair; softplus keeps it exact for large logits. */
+    record CrossEntropy(String name, boolean minimaxGenerator) implements GanLoss {
+        public Tensor discriminator(Tensor real, Tensor fake, float realTarget) {
+            // -t·log σ(r) - (1-t)·log(1-σ(r)) = softplus(r) - t·r ;  -log(1-σ(f)) = softplus(f)
+            return real.softplus().sub(real.mul(realTarget)).meanAll().add(fake.softplus().meanAll());
+        }
+
+        public Tensor generator(Tensor fake) {
+            // -log σ(f) = softplus(-f) ;  log(1-σ(f)) = -softplus(f)
+            return minimaxGenerator ? fake.softplus().meanAll().neg() : fake.neg().softplus().meanAll();
+        }
+    }
+}

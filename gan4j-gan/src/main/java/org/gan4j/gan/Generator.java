@@ -1,0 +1,78 @@
+package org.gan4j.gan;
+
+import java.util.Arrays;
+import org.gan4j.nn.Embedding;
+import org.gan4j.nn.Module;
+import org.gan4j.tensor.Rng;
+import org.gan4j.tensor.Tensor;
+
+/**
+ * G: noise z [n, latentDim] (joined with a label embedding when conditional) through the
+ * network "main" to samples [n, ...outputShape] in [-1, 1].
+ */
+public final class Generator extends Module {
+    private final Module main;
+    private final Embedding label;
+    private final int latentDim;
+    private final int[] outputShape;
+
+    /** An unconditional generator. */
+    public Generator(Module main, int latentDim, int[] outputShape) {
+        this(main, latentDim, outputShape, 0, 0, null);
+    }
+
+    /** A conditional generator: main reads [z, embedding(label)] of width latentDim + embedDim. */
+    public Generator(Module main, int latentDim, int[] outputShape, int classes, int embedDim, Rng rng) {
+        this.main = child("main", main);
+        this.label = classes > 0 ? child("label", new Embedding(classes, embedDim, rng)) : null;
+        this.latentDim = latentDim;
+        this.outputShape = outputShape.clone();
+    }
+
+    public int latentDim() {
+        return latentDim;
+    }
+
+    public int[] outputShape() {
+        return outputShape.clone();
+    }
+
+    /** Number of classes it can be asked for; 0 when unconditional. */
+    public int classes() {
+        return label == null ? 0 : label.weight().size(0);
+    }
+
+    /** Samples for noise z and, for a conditional generator, one class per row. */
+    public Tensor generate(Tensor z, int[] labels) {
+        if (z.dim() != 2 || z.size(1) != latentDim) {
+            throw inputError("noise " + Tensor.shapeString(z.shape()) + ", expected [n, " + latentDim + "]");
+        }
+        Tensor in = z;
+        if (label != null) {
+            if (labels == null || labels.length != z.size(0)) {
+                throw inputError("conditional generator needs one class per noise row (" + z.size(0) + "), got "
+                        + (labels == null ? "none" : labels.length));
+            }
+            in = Tensor.concat(1, z, label.forward(labels));
+        }
+        int[] shape = new int[outputShape.length + 1];
+        shape[0] = z.size(0);
+        System.arraycopy(outputShape, 0, shape, 1, outputShape.length);
+        return main.forward(in).reshape(shape);
+    }
+
+    @Override
+    public Tensor forward(Tensor z) {
+        return generate(z, null);
+    }
+
+    /** Standard normal noise for n samples. */
+    public Tensor noise(int n, Rng rng) {
+        return Tensor.randn(rng, n, latentDim);
+    }
+
+    @Override
+    public String toString() {
+        return "Generator(z=" + latentDim + " -> " + Arrays.toString(outputShape) + (classes() > 0 ? ", " + classes() + " classes" : "") + ")";
+    }
+}

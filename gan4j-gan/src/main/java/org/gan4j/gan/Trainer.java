@@ -1,0 +1,149 @@
+package org.gan4j.gan;
+
+import java.util.Map;
+import org.gan4j.optim.Adam;
+import org.gan4j.optim.Optimizer;
+import org.gan4j.tensor.Autograd;
+import org.gan4j.tensor.Rng;
+import org.gan4j.tensor.Scope;
+import org.gan4j.tensor.Tensor;
+
+/**
+ * Trains a generator G against a discriminator D, each with its own Adam optimizer over its
+ * own parameters. {@link #step} is the textbook algorithm, phase by phase.
+ */
+public final class Trainer {
+    private final GanModel model;
+    private final GanLoss loss;
+    private final TrainOptions options;
+    private final Optimizer optG, optD;
+    private final Ema ema;
+    private final Rng rng;
+    private long step;
+
+    /**
+     * @param emaCopy a second generator of G's architecture to hold the weight average, or null
+     *                when {@code options.emaDecay()} is 0
+     */
+    public Trainer(GanModel model, GanLoss loss, TrainOptions options, Generator emaCopy, Rng rng) {
+        this.model = model;
+        this.loss = loss;
+        this.options = options;
+        this.rng = rng;
+        this.optG = new Adam(model.generator().parameters(), options.lrG(), options.betasG()[0], options.betasG()[1]);
+        this.optD = new Adam(model.discriminator().parameters(), options.lrD(), options.betasD()[0], options.betasD()[1]);
+        this.ema = options.emaDecay() > 0 ? new Ema(model.generator(), emaCopy, options.emaDecay()) : null;
+    }
+
+    /**
+     * One D update on a real batch and, every {@code dSteps}-th call, one G update. Conditional
+     * models draw their fakes with the real batch's classes.
+     */
+    public StepStats step(Tensor real, int[] labels) {
+        Generator g = model.generator();
+        Discriminator d = model.discriminator();
+        int n = real.size(0);
+        int[] fakeLabels = model.conditional() ? labels : null;
+        boolean trainG = (step + 1) % options.dSteps() == 0;
+        step++;
+        try (Scope scope = Scope.open()) {
+            // 1. z ~ N(0, 1); f = G(z)   (G's graph is only kept when G trains this step)
+            Tensor z = g.noise(n, rng);
+            Tensor fake;
+            try (var ng = trainG ? null : Autograd.noGrad()) {
+                fake = g.generate(z, fakeLabels);
+            }
+
+            // 2. y_x = D(x) on the real batch, y_f = D(f.detach()): no gradient reaches G
+            Tensor yReal = d.score(withInstanceNoise(real), labels);
+            Tensor yFake = d.score(withInstanceNoise(fake.detach()), fakeLabels);
+
+            // 3. loss_D = -log(y_x) - log(1 - y_f), from logits (or the chosen loss's D side)
+            Tensor lossD = loss.discriminator(yReal, yFake, options.realTarget());
+            if (loss.needsGradientPenalty()) {
+                lossD = lossD.add(GradientPenalty.wgan(d, real, fake, labels, rng).mul(options.gradientPenalty()));
+            }
+            checkFinite(lossD, "D's loss");
+
+            // 4. step only D's optimizer: it holds only D's parameters
+            optD.zeroGrad();
+            lossD.backward();
+            checkGradients(d.namedParameters(), "discriminator");
+            optD.step();
+
+            float lossG = Float.NaN;
+            if (trainG) {
+                // 5. y_f = D(f) with D's parameters frozen; loss_G = -log(y_f) (non-saturating)
+                d.requiresGrad(false);
+                Tensor lg;
+                try {
+                    lg = loss.generator(d.score(withInstanceNoise(fake), fakeLabels));
+                    checkFinite(lg, "G's loss");
+                    optG.zeroGrad();
+                    lg.backward();
+                } finally {
+                    d.requiresGrad(true);
+                }
+                checkGradients(g.namedParameters(), "generator");
+
+                // 6. step only G's optimizer
+                optG.step();
+                if (ema != null) ema.update(g);
+                lossG = lg.item();
+            }
+            return new StepStats(step, lossD.item(), lossG, meanProbability(yReal), meanProbability(yFake));
+        }
+    }
+
+    /** Adds N(0, σ²) noise to D's input, σ fading linearly to 0 (Sønderby et al. 2017). */
+    private Tensor withInstanceNoise(Tensor x) {
+        if (options.instanceNoise() <= 0) return x;
+        float fade = options.noiseSteps() > 0 ? Math.max(0f, 1f - (float) step / options.noiseSteps()) : 1f;
+        float sigma = options.instanceNoise() * fade;
+        return sigma == 0f ? x : x.add(Tensor.randn(rng, x.shape()).to(x.backend()).mul(sigma));
+    }
+
+    private static float meanProbability(Tensor logits) {
+        try (var ng = Autograd.noGrad()) {
+            return logits.sigmoid().meanAll().item();
+        }
+    }
+
+    private void checkFinite(Tensor t, String what) {
+        if (t.nonFiniteCount() > 0) throw new DivergenceException(step, what + " is " + t.item());
+    }
+
+    private void checkGradients(Map<String, Tensor> parameters, String network) {
+        parameters.forEach((name, p) -> {
+            if (p.grad() != null && p.grad().nonFiniteCount() > 0) {
+                throw new DivergenceException(step, "gradient of " + network + "." + name + " has "
+                        + p.grad().nonFiniteCount() + " non-finite values");
+            }
+        });
+    }
+
+    public GanModel model() {
+        return model;
+    }
+
+    public long steps() {
+        return step;
+    }
+
+    /** The generator to sample from: the weight average when there is one. */
+    public Generator samplingGenerator() {
+        return ema != null ? ema.generator() : model.generator();
+    }
+
+    public Optimizer generatorOptimizer() {
+        return optG;
+    }
+
+    public Optimizer discriminatorOptimizer() {
+        return optD;
+    }
+
+    public Rng rng() {
+        return rng;
+    }
+}

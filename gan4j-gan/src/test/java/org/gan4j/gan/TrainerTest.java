@@ -1,0 +1,106 @@
+package org.gan4j.gan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.gan4j.nn.Module;
+import org.gan4j.tensor.Rng;
+import org.gan4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+
+    private static Trainer trainer(String model, TrainOptions options, long seed) {
+        GanModel m = Models.create(model, ModelOptions.defaults().withGHidden(16, 16).withDHidden(16), Rng.seeded(seed));
+        return new Trainer(m, GanLoss.nonSaturating(), options, null, Rng.seeded(seed + 1));
+    }
+
+    private static Map<String, float[]> snapshot(Module m) {
+        Map<String, float[]> s = new LinkedHashMap<>();
+        m.namedParameters().forEach((k, v) -> s.put(k, v.toArray()));
+        return s;
+    }
+
+    private static boolean same(Map<String, float[]> a, Map<String, float[]> b) {
+        return a.keySet().stream().allMatch(k -> java.util.Arrays.equals(a.get(k), b.get(k)));
+    }
+
+    /** Points on the unit circle. */
+    private static Tensor ringBatch(int n, Rng rng) {
+        float[] u = Tensor.rand(rng, n).toArray();
+        float[] xy = new float[2 * n];
+        for (int i = 0; i < n; i++) {
+            xy[2 * i] = (float) Math.cos(2 * Math.PI * u[i]);
+            xy[2 * i + 1] = (float) Math.sin(2 * Math.PI * u[i]);
+        }
+        return Tensor.of(xy, n, 2);
+    }
+
+    @Test
+    void phaseOneChangesOnlyTheDiscriminator() {
+        Trainer t = trainer("mlp2d", TrainOptions.defaults().withDSteps(2), 3);
+        var g0 = snapshot(t.model().generator());
+        var d0 = snapshot(t.model().discriminator());
+        StepStats s = t.step(ringBatch(32, Rng.seeded(9)), null);
+        assertTrue(Float.isNaN(s.lossG()), "a D-only step reports no G loss");
+        assertTrue(same(g0, snapshot(t.model().generator())), "G must not change in phase 1");
+        assertFalse(same(d0, snapshot(t.model().discriminator())), "D must change in phase 1");
+        t.model().generator().parameters().forEach(p -> assertEquals(null, p.grad(), "G receives no gradient in phase 1"));
+    }
+
+    @Test
+    void phaseTwoChangesOnlyTheGenerator() {
+        // the same first D update with and without a G update after it: D must end up identical
+        Trainer dOnly = trainer("mlp2d", TrainOptions.defaults().withDSteps(2), 3);
+        Trainer both = trainer("mlp2d", TrainOptions.defaults(), 3);
+        var g0 = snapshot(both.model().generator());
+        dOnly.step(ringBatch(32, Rng.seeded(9)), null);
+        StepStats s = both.step(ringBatch(32, Rng.seeded(9)), null);
+        assertFalse(Float.isNaN(s.lossG()));
+        var dAfterPhase1 = snapshot(dOnly.model().discriminator());
+        var dAfterBoth = snapshot(both.model().discriminator());
+        dAfterPhase1.forEach((k, v) -> assertArrayEquals(v, dAfterBoth.get(k), "phase 2 changed D's " + k));
+        assertFalse(same(g0, snapshot(both.model().generator())), "G must change in phase 2");
+    }
+
+    @Test
+    void everyLossTrainsWithoutErrorAndConditionalModelsTakeLabels() {
+        for (String loss : GanLoss.NAMES) {
+            GanModel m = Models.create("cgan-mlp", ModelOptions.defaults().withGHidden(8, 8).withDHidden(8), Rng.seeded(1));
+            Trainer t = new Trainer(m, GanLoss.named(loss), TrainOptions.defaults().withEma(0.9f).withInstanceNoise(0.1f, 10),
+                    Models.create("cgan-mlp", ModelOptions.defaults().withGHidden(8, 8).withDHidden(8), Rng.seeded(2)).generator(),
+                    Rng.seeded(5));
+            Tensor real = Tensor.rand(Rng.seeded(4), 4, 1, 28, 28).mul(2f).sub(1f);
+            StepStats s = t.step(real, new int[] {0, 1, 2, 3});
+            assertTrue(Float.isFinite(s.lossD()) && Float.isFinite(s.lossG()), loss + ": " + s);
+            assertTrue(s.dReal() > 0 && s.dReal() < 1, loss + ": D(x) is a probability");
+        }
+    }
+
+    @Test
+    void conditionalModelsNeedLabels() {
+        Trainer t = trainer("cgan-mlp", TrainOptions.defaults(), 1);
+        var e = assertThrows(IllegalArgumentException.class, () -> t.step(Tensor.zeros(2, 1, 28, 28), null));
+        assertTrue(e.getMessage().contains("needs one class per"), e.getMessage());
+    }
+
+    @Test
+    void hugeLearningRateIsCaughtAsDivergence() {
+        Trainer t = trainer("mlp2d", TrainOptions.defaults().withLearningRates(1e30f, 1e30f), 3);
+        assertThrows(DivergenceException.class, () -> {
+            for (int i = 0; i < 20; i++) t.step(ringBatch(32, Rng.seeded(i)), null);
+        });
+    }
+
+    @Test
+    void unknownNamesAreRejectedWithTheKnownOnes() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Models.create("resnet", ModelOptions.defaults(), Rng.seeded(1)));
+        assertTrue(e.getMessage().contains("mlp, dcgan28"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GanLoss.named("l1"));
+    }
+}

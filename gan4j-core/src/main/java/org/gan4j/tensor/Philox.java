@@ -7,8 +7,9 @@ package org.gan4j.tensor;
  *
  * <p>Element i of a fill uses the block at counter {@code counter + i/4}, lane {@code i % 4};
  * the 128-bit counter words are (low, high) of that block index and (low, high) of the stream;
- * the key is (low, high) of the seed. Uniforms are {@code (bits >>> 8 + 0.5) · 2^-24} in (0, 1);
- * normals pair lanes (0, 1) and (2, 3) through Box–Muller.
+ * the key is (low, high) of the seed. Uniforms are {@code ((bits >>> 9) + 0.5) · 2^-23} in (0, 1),
+ * exact in float (24 significant bits) so every device computes the same value; normals pair
+ * lanes (0, 1) and (2, 3) through Box–Muller.
  */
 public final class Philox {
     private static final int M0 = 0xD2511F53, M1 = 0xCD9E8D57;
@@ -39,9 +40,12 @@ public final class Philox {
         out[3] = c3;
     }
 
-    /** Maps 32 random bits to a float uniform in the open interval (0, 1). */
+    /**
+     * Maps 32 random bits to a float uniform in the open interval (0, 1). Only 23 bits are used:
+     * with 24, k + 0.5 needs 25 significant bits and the top values round to exactly 1.
+     */
     public static float uniform(int bits) {
-        return ((bits >>> 8) + 0.5f) * 0x1p-24f;
+        return ((bits >>> 9) + 0.5f) * 0x1p-23f;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.gan4j.gan;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.gan4j.optim.Adam;
 import org.gan4j.optim.Optimizer;
@@ -18,7 +19,7 @@ public final class Trainer {
     private final TrainOptions options;
     private final Optimizer optG, optD;
     private final Ema ema;
-    private final Rng rng;
+    private Rng rng;
     private long step;
 
     /**
@@ -120,6 +121,44 @@ public final class Trainer {
                         + p.grad().nonFiniteCount() + " non-finite values");
             }
         });
+    }
+
+    /**
+     * Everything a resumed run needs to continue exactly: both networks (and the weight
+     * average), both optimizers' state, under prefixes; the step count and the noise
+     * generator's position go into {@code metadata}.
+     */
+    public Map<String, Tensor> stateDict(Map<String, String> metadata) {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        model.generator().stateDict().forEach((k, v) -> state.put("generator." + k, v));
+        model.discriminator().stateDict().forEach((k, v) -> state.put("discriminator." + k, v));
+        if (ema != null) ema.generator().stateDict().forEach((k, v) -> state.put("ema." + k, v));
+        optG.stateDict().forEach((k, v) -> state.put("optimizer_g." + k, v));
+        optD.stateDict().forEach((k, v) -> state.put("optimizer_d." + k, v));
+        metadata.put("step", Long.toString(step));
+        long[] r = rng.state();
+        metadata.put("rng", r[0] + "," + r[1] + "," + r[2]);
+        return state;
+    }
+
+    /** Restores what {@link #stateDict} saved (strictly: every name and shape must match). */
+    public void loadStateDict(Map<String, Tensor> state, Map<String, String> metadata) {
+        model.generator().loadStateDict(part(state, "generator."), true);
+        model.discriminator().loadStateDict(part(state, "discriminator."), true);
+        if (ema != null) ema.generator().loadStateDict(part(state, "ema."), true);
+        optG.loadStateDict(part(state, "optimizer_g."));
+        optD.loadStateDict(part(state, "optimizer_d."));
+        step = Long.parseLong(metadata.get("step"));
+        String[] r = metadata.get("rng").split(",");
+        rng = Rng.fromState(new long[] {Long.parseLong(r[0]), Long.parseLong(r[1]), Long.parseLong(r[2])});
+    }
+
+    private static Map<String, Tensor> part(Map<String, Tensor> state, String prefix) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        state.forEach((k, v) -> {
+            if (k.startsWith(prefix)) out.put(k.substring(prefix.length()), v);
+        });
+        return out;
     }
 
     public GanModel model() {

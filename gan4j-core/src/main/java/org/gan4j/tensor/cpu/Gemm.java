@@ -1,5 +1,6 @@
 package org.gan4j.tensor.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,6 +18,7 @@ final class Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
     private static final int MR = 6, NR = 2 * VL;
+    /** Block sizes: a KC×NR sliver of B fits in L1 and an MC×KC block of A in L2; NC is a multiple of NR. */
     private static final int KC = 256, MC = 16 * MR, NC = 512 / NR * NR;
 
     /** Per-thread packing buffers, reused across calls so a GEMM allocates nothing. */
@@ -24,7 +26,7 @@ final class Gemm {
 
     private static final class Scratch {
         final float[] a = new float[MC * KC];
-        final float[] b = new float[KC * ((NC + NR - 1) / NR * NR)];
+        final float[] b = new float[KC * NC];
         final float[] tile = new float[MR * NR];
     }
 
@@ -33,14 +35,13 @@ final class Gemm {
 
     private record Job(boolean transA, boolean transB, int m, int n, int k, float alpha,
                        float[] a, int lda, int strideA, float[] b, int ldb, int strideB,
-                       float beta, float[] c, int ldc, int strideC) {
+                       float[] c, int ldc, int strideC) {
 
-        /** Computes the block of C at rows i0.., columns j0.. of batch entry bi. */
-        void block(int bi, int i0, int j0) {
+        /** C_bi ← beta·C_bi + alpha·op(A_bi)·op(B_bi) on the block of rows i0.., columns j0... */
+        void block(int bi, int i0, int j0, float beta) {
             int mc = Math.min(MC, m - i0), nc = Math.min(NC, n - j0);
             int aOff = bi * strideA, bOff = bi * strideB, cOff = bi * strideC + i0 * ldc + j0;
-            // entries sharing one C (stride 0) scale it once, then accumulate
-            if (strideC != 0 || bi == 0) scale(cOff, mc, nc);
+            scale(cOff, mc, nc, beta);
             if (k == 0 || alpha == 0) return;
             Scratch s = SCRATCH.get();
             for (int p0 = 0; p0 < k; p0 += KC) {
@@ -57,12 +58,12 @@ final class Gemm {
         }
 
         /** C ← beta·C on the block; beta = 0 overwrites, so NaN or garbage in C is ignored. */
-        private void scale(int cOff, int mc, int nc) {
+        private void scale(int cOff, int mc, int nc, float beta) {
             if (beta == 1) return;
             for (int i = 0; i < mc; i++) {
                 int row = cOff + i * ldc;
                 if (beta == 0) {
-                    java.util.Arrays.fill(c, row, row + nc, 0f);
+                    Arrays.fill(c, row, row + nc, 0f);
                 } else {
                     for (int j = 0; j < nc; j++) c[row + j] *= beta;
                 }
@@ -73,7 +74,7 @@ final class Gemm {
         private void packA(float[] dst, int aOff, int i0, int mc, int p0, int kc) {
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir), base = ir * kc;
-                if (rows < MR) java.util.Arrays.fill(dst, base, base + MR * kc, 0f);
+                if (rows < MR) Arrays.fill(dst, base, base + MR * kc, 0f);
                 if (transA) {
                     for (int p = 0; p < kc; p++) {
                         int src = aOff + (p0 + p) * lda + i0 + ir;
@@ -92,7 +93,7 @@ final class Gemm {
         private void packB(float[] dst, int bOff, int p0, int kc, int j0, int nc) {
             for (int jr = 0; jr < nc; jr += NR) {
                 int cols = Math.min(NR, nc - jr), base = jr * kc;
-                if (cols < NR) java.util.Arrays.fill(dst, base, base + NR * kc, 0f);
+                if (cols < NR) Arrays.fill(dst, base, base + NR * kc, 0f);
                 if (transB) {
                     for (int col = 0; col < cols; col++) {
                         int src = bOff + (j0 + jr + col) * ldb + p0;
@@ -115,19 +116,20 @@ final class Gemm {
                      float[] a, int lda, int strideA, float[] b, int ldb, int strideB,
                      float beta, float[] c, int ldc, int strideC, int batch) {
         if (m <= 0 || n <= 0 || batch <= 0) return;
-        var job = new Job(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC);
-        int mBlocks = (m + MC - 1) / MC, nBlocks = (n + NC - 1) / NC, blocks = mBlocks * nBlocks;
-        // Batch entries that share one C (stride 0) must accumulate one after another.
-        int together = strideC == 0 ? 1 : batch;
-        for (int first = 0; first < batch; first += together) {
-            int firstEntry = first;
-            parallel.parallelFor(together * blocks, 1, (from, to) -> {
-                for (int t = from; t < to; t++) {
-                    int inBatch = t % blocks;
-                    job.block(firstEntry + t / blocks, inBatch / nBlocks * MC, inBatch % nBlocks * NC);
+        var job = new Job(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, c, ldc, strideC);
+        int nBlocks = (n + NC - 1) / NC, blocks = (m + MC - 1) / MC * nBlocks;
+        // Entries that share one C add their products into it: beta once, then accumulate.
+        boolean shared = strideC == 0 && batch > 1;
+        parallel.parallelFor((shared ? 1 : batch) * blocks, 1, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int i0 = t % blocks / nBlocks * MC, j0 = t % blocks % nBlocks * NC;
+                if (shared) {
+                    for (int bi = 0; bi < batch; bi++) job.block(bi, i0, j0, bi == 0 ? beta : 1);
+                } else {
+                    job.block(t / blocks, i0, j0, beta);
                 }
-            });
-        }
+            }
+        });
     }
 
     /** Adds the product of one packed sliver of A (MR×kc) and one of B (kc×NR) into C's tile. */

@@ -24,9 +24,19 @@ public final class Rng {
         return new Rng(state[0], state[1], state[2]);
     }
 
-    /** An independent sequence with the same seed, e.g. one per data loader or per module. */
+    /**
+     * An independent sequence derived from this one and {@code streamId} (the same ids forked
+     * from different streams give different sequences), e.g. one per data loader or epoch.
+     */
     public Rng fork(long streamId) {
-        return new Rng(seed, streamId, 0);
+        return new Rng(seed, mix(stream * 0x9E3779B97F4A7C15L + streamId + 1), 0);
+    }
+
+    /** SplitMix64's finalizer: spreads nearby inputs over all 64 bits. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     public long[] state() {

@@ -1,0 +1,28 @@
+package org.gan4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The gan4j command line. */
+@Command(name = "gan4j", mixinStandardHelpOptions = true, version = "gan4j " + TrainCommand.VERSION,
+        description = "Train, inspect and sample Generative Adversarial Networks.",
+        subcommands = {TrainCommand.class, GenerateCommand.class, InterpolateCommand.class, InfoCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit status: 0 done, 1 failed, 2 bad usage. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main()).setOverwrittenOptionsAllowed(true);   // a later flag wins
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof CliException || e instanceof IllegalArgumentException) {
+                line.getErr().println("gan4j: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return cli.execute(args.length == 0 ? new String[] {"train"} : args);
+    }
+}

@@ -1,0 +1,44 @@
+package org.gan4j.cli;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Charts of a run's curves, drawn with XChart. */
+public final class Plots {
+    private Plots() {
+    }
+
+    /** One line series: its name and (x, y) points. */
+    public record Series(String name, List<Double> x, List<Double> y) {
+    }
+
+    /** A PNG of charts stacked vertically, each with a title and its series. */
+    public static void write(Path file, List<String> titles, List<List<Series>> charts) {
+        int width = 900, height = 320;
+        BufferedImage page = new BufferedImage(width, height * charts.size(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = page.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, page.getWidth(), page.getHeight());
+        for (int i = 0; i < charts.size(); i++) {
+            XYChart chart = new XYChartBuilder().width(width).height(height).title(titles.get(i)).xAxisTitle("step").build();
+            chart.getStyler().setMarkerSize(0);
+            for (Series s : charts.get(i)) {
+                if (s.x().isEmpty()) continue;
+                XYSeries series = chart.addSeries(s.name(), s.x(), s.y());
+                series.setMarker(SeriesMarkers.NONE);
+            }
+            if (chart.getSeriesMap().isEmpty()) continue;
+            g.drawImage(BitmapEncoder.getBufferedImage(chart), 0, i * height, null);
+        }
+        g.dispose();
+        Images.writePng(page, file);
+    }
+}

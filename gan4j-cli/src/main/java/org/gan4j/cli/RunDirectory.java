@@ -1,0 +1,105 @@
+package org.gan4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+
+/**
+ * The files of one run (config.json, metrics.jsonl, samples/, plots/, checkpoints/). Every
+ * file is written atomically: a temp file in the same folder, fsync, rename, so a killed run
+ * never leaves half a file behind.
+ */
+public record RunDirectory(Path root) {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public Path config() {
+        return root.resolve("config.json");
+    }
+
+    public Path metrics() {
+        return root.resolve("metrics.jsonl");
+    }
+
+    public Path samples() {
+        return root.resolve("samples");
+    }
+
+    public Path plots() {
+        return root.resolve("plots");
+    }
+
+    public Path checkpoints() {
+        return root.resolve("checkpoints");
+    }
+
+    /** The checkpoint that {@code checkpoints/latest} names, or null when there is none. */
+    public Path latestCheckpoint() {
+        Path pointer = checkpoints().resolve("latest");
+        if (!Files.exists(pointer)) return null;
+        try {
+            return checkpoints().resolve(Files.readString(pointer).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + pointer, e);
+        }
+    }
+
+    /** Creates the folders, failing with one clear line when the place is not writable. */
+    public void create() {
+        try {
+            for (Path p : new Path[] {root, samples(), plots(), checkpoints()}) Files.createDirectories(p);
+            if (!Files.isWritable(root)) throw new IOException("not writable");
+        } catch (IOException e) {
+            throw new CliException("cannot create run directory " + root + ": " + e.getMessage());
+        }
+    }
+
+    public RunConfig readConfig() {
+        try {
+            return JSON.readValue(config().toFile(), RunConfig.class);
+        } catch (IOException e) {
+            throw new CliException("cannot read " + config() + ": " + e.getMessage());
+        }
+    }
+
+    public void writeConfig(RunConfig config) {
+        try {
+            writeAtomically(config(), JSON.writeValueAsBytes(config));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Appends one JSON line and forces it to disk, so the log survives a kill. */
+    public void appendMetrics(Map<String, Object> line) {
+        try (FileChannel ch = FileChannel.open(metrics(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.wrap((new ObjectMapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + metrics(), e);
+        }
+    }
+
+    /** Temp file beside the target, fsync, then an atomic rename over it. */
+    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) ch.write(buf);
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

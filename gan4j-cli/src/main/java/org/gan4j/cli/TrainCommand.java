@@ -1,0 +1,175 @@
+package org.gan4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import org.gan4j.data.Dataset;
+import org.gan4j.gan.GanLoss;
+import org.gan4j.gan.Models;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a GAN. With no options: dcgan28 on the MNIST digits that ship with gan4j, into runs/<time>.",
+                "Resume a killed run with --resume DIR: it continues exactly where its last checkpoint left off."})
+final class TrainCommand implements Callable<Integer> {
+    static final String VERSION = "0.1.0";
+
+    @Option(names = "--model", defaultValue = "dcgan28", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+            completionCandidates = InfoCommand.ModelNames.class)
+    String model;
+
+    @Option(names = "--data", defaultValue = DataSources.DEFAULT,
+            description = "dataset: " + DataSources.NAMES_HELP + " or a folder of images (default: ${DEFAULT-VALUE})")
+    String data;
+
+    @Option(names = "--data-dir", description = "folder with the dataset's files (instead of the cache)")
+    Path dataDir;
+
+    @ArgGroup(exclusive = true)
+    Length length;
+
+    static final class Length {
+        @Option(names = "--epochs", description = "passes over the data (default: 5)")
+        Integer epochs;
+
+        @Option(names = "--steps", description = "training steps (one D update, and a G update every --d-steps)")
+        Long steps;
+    }
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "default: ${DEFAULT-VALUE}")
+    int batchSize;
+
+    @Option(names = "--loss", defaultValue = "bce", description = "bce (non-saturating), minimax, lsgan, hinge, wgan-gp (default: ${DEFAULT-VALUE})")
+    String loss;
+
+    @Option(names = "--lr-g", defaultValue = "2e-4", description = "G's Adam learning rate (default: ${DEFAULT-VALUE})")
+    float lrG;
+
+    @Option(names = "--lr-d", defaultValue = "2e-4", description = "D's Adam learning rate (default: ${DEFAULT-VALUE})")
+    float lrD;
+
+    @Option(names = "--beta1", defaultValue = "0.5", description = "Adam β1 of both (default: ${DEFAULT-VALUE})")
+    float beta1;
+
+    @Option(names = "--beta2", defaultValue = "0.999", description = "Adam β2 of both (default: ${DEFAULT-VALUE})")
+    float beta2;
+
+    @Option(names = "--d-steps", defaultValue = "1", description = "D updates per G update (default: ${DEFAULT-VALUE})")
+    int dSteps;
+
+    @Option(names = "--label-smoothing", defaultValue = "0", description = "one-sided: D's real target is 1 - this (default: ${DEFAULT-VALUE})")
+    float labelSmoothing;
+
+    @Option(names = "--instance-noise", defaultValue = "0", description = "σ of noise on D's inputs, fading to 0 (default: ${DEFAULT-VALUE})")
+    float instanceNoise;
+
+    @Option(names = "--ema", defaultValue = "0", description = "decay of the average of G's weights used for samples, e.g. 0.999 (default: off)")
+    float ema;
+
+    @Option(names = "--g-hidden", split = ",", description = "MLP generator hidden sizes, e.g. 256,512,1024")
+    int[] gHidden;
+
+    @Option(names = "--d-hidden", split = ",", description = "MLP discriminator hidden sizes, e.g. 512,256")
+    int[] dHidden;
+
+    @Option(names = "--activation", description = "MLP hidden activation: relu, leaky_relu, tanh")
+    String activation;
+
+    @Option(names = "--width", defaultValue = "0", description = "DCGAN base width ngf = ndf (default: the model's, 64)")
+    int width;
+
+    @Option(names = "--channels", defaultValue = "0", description = "dcgan64 image channels: 3 (RGB) or 1 (grayscale)")
+    int channels;
+
+    @Option(names = "--seed", defaultValue = "1", description = "default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--device", defaultValue = "auto", description = "cpu, cuda or auto (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--out", description = "run directory (default: runs/<time>)")
+    Path out;
+
+    @Option(names = "--resume", description = "continue the run in this directory")
+    Path resume;
+
+    @Option(names = "--sample-every", defaultValue = "500", description = "steps between sample grids (default: ${DEFAULT-VALUE})")
+    int sampleEvery;
+
+    @Option(names = "--checkpoint-every", defaultValue = "1000", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
+    int checkpointEvery;
+
+    @Option(names = "--on-nan", defaultValue = "rollback", description = "rollback (to the last checkpoint, halving the learning rates) or stop (default: ${DEFAULT-VALUE})")
+    String onNan;
+
+    @Option(names = "--max-rollbacks", defaultValue = "3", description = "default: ${DEFAULT-VALUE}")
+    int maxRollbacks;
+
+    @Override
+    public Integer call() {
+        Devices.select(device);
+        RunDirectory dir;
+        RunConfig config;
+        if (resume != null) {
+            dir = new RunDirectory(resume);
+            if (!Files.isRegularFile(dir.config())) throw new CliException("--resume: " + resume + " is not a gan4j run directory (no config.json)");
+            config = dir.readConfig();
+            if (length != null) config = config.withSteps(totalSteps(config.batchSize(), DataSources.open(config.data(), path(config.dataDir())).size()));
+        } else {
+            validate();
+            dir = new RunDirectory(out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+            if (Files.exists(dir.config())) throw new CliException(dir.root() + " already holds a run; use --resume " + dir.root() + " or another --out");
+            config = null;
+        }
+        Dataset dataset = DataSources.open(config != null ? config.data() : data, config != null ? path(config.dataDir()) : dataDir);
+        if (config == null) {
+            if (batchSize > dataset.size()) {
+                throw new CliException("--batch-size " + batchSize + " is larger than the dataset (" + dataset.size() + " items)");
+            }
+            config = new RunConfig(VERSION, model, data, dataDir == null ? null : dataDir.toString(), batchSize,
+                    totalSteps(batchSize, dataset.size()), loss, lrG, lrD, beta1, beta2, dSteps, labelSmoothing, instanceNoise,
+                    ema, seed, device, sampleEvery, checkpointEvery, gHidden, dHidden, activation, width, channels, onNan,
+                    maxRollbacks, dataset.checksum());
+            dir.create();
+        }
+        System.out.println("run directory " + dir.root() + ": " + config.model() + " on " + dataset.describe() + ", "
+                + config.steps() + " steps of batch " + config.batchSize());
+        TrainingRun run = new TrainingRun(dir, config, dataset, System.out);
+        dir.writeConfig(config);
+        run.resume();
+        run.run();
+        System.out.println("done: samples in " + dir.samples() + ", curves in " + dir.plots().resolve("losses.png"));
+        return 0;
+    }
+
+    private static Path path(String s) {
+        return s == null ? null : Path.of(s);
+    }
+
+    private long totalSteps(int batch, int datasetSize) {
+        if (length != null && length.steps != null) return length.steps;
+        int epochs = length != null && length.epochs != null ? length.epochs : 5;
+        return (long) epochs * Math.max(1, datasetSize / batch);
+    }
+
+    private void validate() {
+        if (!Models.NAMES.contains(model)) throw new CliException("--model: unknown model '" + model + "' (known: " + String.join(", ", Models.NAMES) + ")");
+        if (!GanLoss.NAMES.contains(loss)) throw new CliException("--loss: unknown loss '" + loss + "' (known: " + String.join(", ", GanLoss.NAMES) + ")");
+        if (batchSize < 1) throw new CliException("--batch-size must be at least 1, got " + batchSize);
+        if (length != null && length.epochs != null && length.epochs < 1) throw new CliException("--epochs must be at least 1");
+        if (length != null && length.steps != null && length.steps < 1) throw new CliException("--steps must be at least 1");
+        if (!(lrG > 0) || !(lrD > 0)) throw new CliException("--lr-g and --lr-d must be positive");
+        if (dSteps < 1) throw new CliException("--d-steps must be at least 1");
+        if (labelSmoothing < 0 || labelSmoothing >= 1) throw new CliException("--label-smoothing must be in [0, 1)");
+        if (ema < 0 || ema >= 1) throw new CliException("--ema must be in [0, 1)");
+        if (sampleEvery < 1 || checkpointEvery < 1) throw new CliException("--sample-every and --checkpoint-every must be at least 1");
+        if (!onNan.equals("rollback") && !onNan.equals("stop")) throw new CliException("--on-nan must be rollback or stop");
+        if (activation != null && !java.util.List.of("relu", "leaky_relu", "tanh").contains(activation)) {
+            throw new CliException("--activation: unknown '" + activation + "' (known: relu, leaky_relu, tanh)");
+        }
+    }
+}

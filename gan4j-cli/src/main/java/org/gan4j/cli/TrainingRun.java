@@ -1,0 +1,230 @@
+package org.gan4j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.gan4j.data.Batch;
+import org.gan4j.data.DataLoader;
+import org.gan4j.data.Dataset;
+import org.gan4j.gan.DivergenceException;
+import org.gan4j.gan.GanLoss;
+import org.gan4j.gan.GanModel;
+import org.gan4j.gan.Models;
+import org.gan4j.gan.StepStats;
+import org.gan4j.gan.Trainer;
+import org.gan4j.nn.SafeTensors;
+import org.gan4j.tensor.Autograd;
+import org.gan4j.tensor.Rng;
+import org.gan4j.tensor.Tensor;
+
+/**
+ * One training run in its directory: the loop around {@link Trainer#step}, with samples from
+ * a fixed noise batch, metrics, plots, atomic checkpoints, resume, and rollback on divergence.
+ */
+public final class TrainingRun {
+    private static final int SAMPLE_COUNT = 64;
+
+    private final RunDirectory dir;
+    private final RunConfig config;
+    private final Dataset data;
+    private final PrintStream out;
+    private final Trainer trainer;
+    private final DataLoader loader;
+    private final Tensor fixedNoise;
+    private final int[] fixedLabels;
+    private final List<Map<String, Object>> history = new ArrayList<>();
+
+    public TrainingRun(RunDirectory dir, RunConfig config, Dataset data, PrintStream out) {
+        this.dir = dir;
+        this.config = config;
+        this.data = data;
+        this.out = out;
+        GanModel model = Models.create(config.model(), config.modelOptions(), Rng.seeded(config.seed()));
+        requireCompatible(model, data);
+        GanModel emaCopy = config.ema() > 0 ? Models.create(config.model(), config.modelOptions(), Rng.seeded(config.seed())) : null;
+        Rng rng = Rng.seeded(config.seed());
+        this.trainer = new Trainer(model, GanLoss.named(config.loss()), config.trainOptions(),
+                emaCopy == null ? null : emaCopy.generator(), rng.fork(1));
+        this.loader = new DataLoader(data, config.batchSize(), rng.fork(2), true, true);
+        this.fixedNoise = model.generator().noise(SAMPLE_COUNT, rng.fork(3)).keep();
+        this.fixedLabels = model.conditional() ? classesInTurn(SAMPLE_COUNT, model.generator().classes()) : null;
+    }
+
+    private static void requireCompatible(GanModel model, Dataset data) {
+        int[] produced = model.generator().outputShape();
+        if (!Arrays.equals(produced, data.itemShape())) {
+            throw new CliException("model " + model.name() + " makes samples of shape " + Tensor.shapeString(produced)
+                    + " but the data has shape " + Tensor.shapeString(data.itemShape())
+                    + (produced.length == 3 && produced[0] == 3 ? " (dcgan64 takes --channels 1 for grayscale)" : ""));
+        }
+        if (model.conditional() && data.classes() == 0) {
+            throw new CliException("model " + model.name() + " is class-conditional but " + data.describe() + " has no labels");
+        }
+    }
+
+    private static int[] classesInTurn(int n, int classes) {
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = i % classes;
+        return labels;
+    }
+
+    /** Continues from the run's latest checkpoint, if it has one. */
+    public void resume() {
+        Path latest = dir.latestCheckpoint();
+        if (latest == null) return;
+        restore(latest);
+        readHistory();
+        out.println("resumed from " + dir.root().relativize(latest) + " at step " + trainer.steps());
+    }
+
+    private void restore(Path checkpoint) {
+        SafeTensors.Contents c = SafeTensors.read(checkpoint);
+        trainer.loadStateDict(c.tensors(), c.metadata());
+        loader.seek(Long.parseLong(c.metadata().get("batches")));
+    }
+
+    /** Trains up to the configured number of steps. */
+    public void run() {
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        int stepsPerEpoch = Math.max(1, data.size() / config.batchSize());
+        Progress progress = new Progress(out, terminal, config.steps(), stepsPerEpoch, config.batchSize(), trainer.steps());
+        int rollbacks = 0;
+        while (trainer.steps() < config.steps()) {
+            try {
+                Batch batch = loader.next();
+                StepStats stats = trainer.step(batch.images(), batch.labels());
+                long step = stats.step();
+                record(stats, progress.imagesPerSecond(step));
+                progress.update(stats);
+                if (step % config.sampleEvery() == 0 || step == config.steps()) saveSamples(step);
+                if (step % config.checkpointEvery() == 0 || step == config.steps()) {
+                    checkpoint(step);
+                    plot();
+                }
+            } catch (DivergenceException e) {
+                rollbacks = rollBack(e, rollbacks);
+            }
+        }
+    }
+
+    /** Back to the last good checkpoint with halved learning rates, a limited number of times. */
+    private int rollBack(DivergenceException e, int rollbacks) {
+        out.println();
+        out.println("diverged: " + e.getMessage());
+        Path latest = dir.latestCheckpoint();
+        if (!config.onNan().equals("rollback")) throw new CliException("training diverged (" + e.getMessage() + "); stopped (--on-nan stop)");
+        if (latest == null) throw new CliException("training diverged (" + e.getMessage() + ") before the first checkpoint; nothing to roll back to");
+        if (rollbacks >= config.maxRollbacks()) {
+            throw new CliException("training diverged " + (rollbacks + 1) + " times; giving up (last: " + e.getMessage()
+                    + "). Try lower learning rates.");
+        }
+        float lrG = trainer.generatorOptimizer().learningRate() / 2, lrD = trainer.discriminatorOptimizer().learningRate() / 2;
+        restore(latest);
+        trainer.generatorOptimizer().setLearningRate(lrG);
+        trainer.discriminatorOptimizer().setLearningRate(lrD);
+        out.printf(Locale.ROOT, "rolled back to step %d (%s); learning rates halved to G %.3g, D %.3g%n",
+                trainer.steps(), dir.root().relativize(latest), lrG, lrD);
+        return rollbacks + 1;
+    }
+
+    private void record(StepStats s, double imagesPerSecond) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("step", s.step());
+        line.put("loss_d", finiteOrNull(s.lossD()));
+        line.put("loss_g", finiteOrNull(s.lossG()));
+        line.put("d_real", finiteOrNull(s.dReal()));
+        line.put("d_fake", finiteOrNull(s.dFake()));
+        line.put("images_per_s", Math.round(imagesPerSecond * 10) / 10.0);
+        history.add(line);
+        dir.appendMetrics(line);
+    }
+
+    private static Object finiteOrNull(float v) {
+        return Float.isFinite(v) ? (Object) v : null;
+    }
+
+    private void saveSamples(long step) {
+        Tensor samples;
+        var g = trainer.samplingGenerator();
+        boolean wasTraining = g.isTraining();
+        try (var ng = Autograd.noGrad()) {
+            g.eval();
+            samples = g.generate(fixedNoise, fixedLabels);
+        } finally {
+            g.train(wasTraining);
+        }
+        Images.writePng(Samples.picture(samples), dir.samples().resolve(String.format(Locale.ROOT, "step-%06d.png", step)));
+    }
+
+    /** Writes the full training state, then points {@code latest} at it: never at a half-written or non-finite one. */
+    private void checkpoint(long step) {
+        Map<String, String> meta = new HashMap<>();
+        Map<String, Tensor> state = trainer.stateDict(meta);
+        state.forEach((name, t) -> {
+            if (t.nonFiniteCount() > 0) throw new DivergenceException(step, name + " is not finite; checkpoint not written");
+        });
+        meta.put("batches", Long.toString(loader.position()));
+        meta.put("model", config.model());
+        meta.put("version", config.version());
+        String name = String.format(Locale.ROOT, "step-%06d.safetensors", step);
+        SafeTensors.write(dir.checkpoints().resolve(name), state, meta);
+        try {
+            RunDirectory.writeAtomically(dir.checkpoints().resolve("latest"), (name + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void readHistory() {
+        if (!Files.exists(dir.metrics())) return;
+        try {
+            for (String line : Files.readAllLines(dir.metrics())) {
+                if (line.isBlank()) continue;
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = RunDirectory.JSON.readValue(line, Map.class);
+                if (((Number) m.get("step")).longValue() <= trainer.steps()) history.add(m);
+            }
+        } catch (IOException e) {
+            throw new CliException("cannot read " + dir.metrics() + ": " + e.getMessage());
+        }
+    }
+
+    private void plot() {
+        List<Double> steps = series("step");
+        Plots.write(dir.plots().resolve("losses.png"), List.of("losses", "discriminator outputs"), List.of(
+                List.of(new Plots.Series("D loss", steps, series("loss_d")), withoutNulls("G loss", steps, "loss_g")),
+                List.of(new Plots.Series("D(x)", steps, series("d_real")), new Plots.Series("D(G(z))", steps, series("d_fake")))));
+    }
+
+    private List<Double> series(String key) {
+        List<Double> v = new ArrayList<>();
+        for (Map<String, Object> m : history) v.add(m.get(key) == null ? Double.NaN : ((Number) m.get(key)).doubleValue());
+        return v;
+    }
+
+    private Plots.Series withoutNulls(String name, List<Double> steps, String key) {
+        List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+        List<Double> all = series(key);
+        for (int i = 0; i < all.size(); i++) {
+            if (!all.get(i).isNaN()) {
+                x.add(steps.get(i));
+                y.add(all.get(i));
+            }
+        }
+        return new Plots.Series(name, x, y);
+    }
+
+    public Trainer trainer() {
+        return trainer;
+    }
+}

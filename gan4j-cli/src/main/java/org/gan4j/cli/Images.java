@@ -22,26 +22,29 @@ public final class Images {
     private Images() {
     }
 
-    /** A grid with {@code columns} images per row (gray gaps between them). */
+    /** A grid with {@code columns} images per row (gray gaps between them), small images enlarged. */
     public static BufferedImage grid(Tensor images, int columns) {
         int[] s = images.shape();
         if (s.length != 4 || (s[1] != 1 && s[1] != 3)) {
             throw new IllegalArgumentException("grid: expected images [n, 1 or 3, h, w], got " + Tensor.shapeString(s));
         }
         int n = s[0], c = s[1], h = s[2], w = s[3];
+        int zoom = Math.max(1, 64 / Math.max(h, w));   // 28×28 digits are shown at 56×56
         int rows = (n + columns - 1) / columns;
-        BufferedImage out = new BufferedImage(columns * (w + GAP) + GAP, rows * (h + GAP) + GAP, BufferedImage.TYPE_INT_RGB);
+        BufferedImage out = new BufferedImage(columns * (w * zoom + GAP) + GAP, rows * (h * zoom + GAP) + GAP, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < out.getHeight(); y++) for (int x = 0; x < out.getWidth(); x++) out.setRGB(x, y, 0x404040);
         float[] v = images.toArray();
         for (int i = 0; i < n; i++) {
-            int ox = GAP + (i % columns) * (w + GAP), oy = GAP + (i / columns) * (h + GAP);
+            int ox = GAP + (i % columns) * (w * zoom + GAP), oy = GAP + (i / columns) * (h * zoom + GAP);
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     int base = i * c * h * w + y * w + x;
                     int r = toByte(v[base]);
                     int g = c == 3 ? toByte(v[base + h * w]) : r;
                     int b = c == 3 ? toByte(v[base + 2 * h * w]) : r;
-                    out.setRGB(ox + x, oy + y, (r << 16) | (g << 8) | b);
+                    for (int dy = 0; dy < zoom; dy++) {
+                        for (int dx = 0; dx < zoom; dx++) out.setRGB(ox + x * zoom + dx, oy + y * zoom + dy, (r << 16) | (g << 8) | b);
+                    }
                 }
             }
         }

@@ -30,6 +30,8 @@ public final class Plots {
         for (int i = 0; i < charts.size(); i++) {
             XYChart chart = new XYChartBuilder().width(width).height(height).title(titles.get(i)).xAxisTitle("step").build();
             chart.getStyler().setMarkerSize(0);
+            chart.getStyler().setXAxisDecimalPattern("#");
+            chart.getStyler().setXAxisTickMarkSpacingHint(120);
             for (Series s : charts.get(i)) {
                 if (s.x().isEmpty()) continue;
                 XYSeries series = chart.addSeries(s.name(), s.x(), s.y());

@@ -33,7 +33,7 @@ final class TrainCommand implements Callable<Integer> {
     Length length;
 
     static final class Length {
-        @Option(names = "--epochs", description = "passes over the data (default: 5)")
+        @Option(names = "--epochs", description = "passes over the data (default: 12)")
         Integer epochs;
 
         @Option(names = "--steps", description = "training steps (one D update, and a G update every --d-steps)")
@@ -152,7 +152,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private long totalSteps(int batch, int datasetSize) {
         if (length != null && length.steps != null) return length.steps;
-        int epochs = length != null && length.epochs != null ? length.epochs : 5;
+        int epochs = length != null && length.epochs != null ? length.epochs : 12;
         return (long) epochs * Math.max(1, datasetSize / batch);
     }
 

@@ -69,6 +69,22 @@ class TrainerTest {
     }
 
     @Test
+    void batchNormStatisticsFollowEveryTrainingModeForwardPass() {
+        // BatchNorm runs in training mode in both phases, as in PyTorch's DCGAN example: each
+        // forward pass updates its own network's running statistics, never the other network's
+        GanModel m = Models.create("dcgan28", ModelOptions.defaults().withWidth(4), Rng.seeded(1));
+        Trainer t = new Trainer(m, GanLoss.nonSaturating(), TrainOptions.defaults().withDSteps(2), null, Rng.seeded(2));
+        Tensor dMean = m.discriminator().namedBuffers().get("main.3.running_mean");
+        Tensor gMean = m.generator().namedBuffers().get("main.5.running_mean");
+        float[] d0 = dMean.toArray(), g0 = gMean.toArray();
+        var gParams = snapshot(m.generator());
+        t.step(Tensor.rand(Rng.seeded(4), 8, 1, 28, 28).mul(2f).sub(1f), null);
+        assertFalse(java.util.Arrays.equals(d0, dMean.toArray()), "D's statistics see the real and fake batches");
+        assertFalse(java.util.Arrays.equals(g0, gMean.toArray()), "G's statistics see G's forward pass");
+        assertTrue(same(gParams, snapshot(m.generator())), "yet G's parameters stay as they were");
+    }
+
+    @Test
     void everyLossTrainsWithoutErrorAndConditionalModelsTakeLabels() {
         for (String loss : GanLoss.NAMES) {
             GanModel m = Models.create("cgan-mlp", ModelOptions.defaults().withGHidden(8, 8).withDHidden(8), Rng.seeded(1));

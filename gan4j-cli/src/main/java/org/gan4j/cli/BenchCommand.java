@@ -1,7 +1,6 @@
 package org.gan4j.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,7 +171,7 @@ final class BenchCommand implements Callable<Integer> {
         line.put("blocks", blocks);
         line.put("java", Runtime.version().toString());
         line.put("cpu", cpu);
-        return new ObjectMapper().writeValueAsString(line);
+        return RunDirectory.JSON_LINE.writeValueAsString(line);
     }
 
     /** The processor's name as /proc/cpuinfo gives it, or the architecture where there is none. */

@@ -7,12 +7,12 @@ import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "generate", mixinStandardHelpOptions = true, description = "Draw samples from a trained generator as a PNG grid.")
 final class GenerateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DIR", description = "run directory")
-    Path dir;
+    @Mixin
+    SampleSource source;
 
     @Option(names = "--count", defaultValue = "64", description = "number of samples (default: ${DEFAULT-VALUE})")
     int count;
@@ -23,19 +23,14 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "noise seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--class", description = "class to draw (conditional models; default: all classes in turn)")
-    Integer chosenClass;
-
-    @Option(names = "--ema", description = "use the exponential moving average of G's weights")
-    boolean ema;
 
     @Override
     public Integer call() {
         if (count < 1 || count > 10_000) throw new CliException("--count must be between 1 and 10000, got " + count);
-        TrainedModel m = TrainedModel.load(dir, ema);
+        TrainedModel m = source.load();
         Tensor samples;
         try (var ng = Autograd.noGrad()) {
-            samples = m.generator().generate(m.generator().noise(count, Rng.seeded(seed)), m.labels(count, chosenClass));
+            samples = m.generator().generate(m.generator().noise(count, Rng.seeded(seed)), m.labels(count, source.chosenClass));
         }
         Images.writePng(Samples.picture(samples), out);
         System.out.println("wrote " + count + " samples from step " + m.step() + " to " + out);

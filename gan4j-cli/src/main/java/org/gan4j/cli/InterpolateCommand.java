@@ -10,13 +10,13 @@ import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "interpolate", mixinStandardHelpOptions = true,
         description = "Walk the noise space between two seeds: a PNG strip, or an animated GIF when --out ends in .gif.")
 final class InterpolateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DIR", description = "run directory")
-    Path dir;
+    @Mixin
+    SampleSource source;
 
     @Option(names = "--from", required = true, description = "seed of the first noise vector")
     long from;
@@ -30,16 +30,11 @@ final class InterpolateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "output .png or .gif")
     Path out;
 
-    @Option(names = "--class", description = "class to draw (conditional models)")
-    Integer chosenClass;
-
-    @Option(names = "--ema", description = "use the exponential moving average of G's weights")
-    boolean ema;
 
     @Override
     public Integer call() {
         if (steps < 2 || steps > 1000) throw new CliException("--steps must be between 2 and 1000, got " + steps);
-        TrainedModel m = TrainedModel.load(dir, ema);
+        TrainedModel m = source.load();
         Tensor a = m.generator().noise(1, Rng.seeded(from)), b = m.generator().noise(1, Rng.seeded(to));
         Tensor path = Tensor.zeros(0, a.size(1));
         for (int i = 0; i < steps; i++) {
@@ -48,7 +43,7 @@ final class InterpolateCommand implements Callable<Integer> {
         }
         Tensor images;
         try (var ng = Autograd.noGrad()) {
-            images = m.generator().generate(path, m.labels(steps, chosenClass == null && m.generator().classes() > 0 ? 0 : chosenClass));
+            images = m.generator().generate(path, m.labels(steps, source.chosenClass == null && m.generator().classes() > 0 ? 0 : source.chosenClass));
         }
         if (out.toString().endsWith(".gif")) {
             List<BufferedImage> frames = new ArrayList<>();

@@ -20,7 +20,9 @@ import java.util.Map;
  * never leaves half a file behind.
  */
 public record RunDirectory(Path root) {
+    /** config.json is indented for people; metrics.jsonl and --json output stay one line each. */
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON_LINE = new ObjectMapper();
 
     public Path config() {
         return root.resolve("config.json");
@@ -82,7 +84,7 @@ public record RunDirectory(Path root) {
     /** Appends one JSON line and forces it to disk, so the log survives a kill. */
     public void appendMetrics(Map<String, Object> line) {
         try (FileChannel ch = FileChannel.open(metrics(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ch.write(ByteBuffer.wrap((new ObjectMapper().writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8)));
+            ch.write(ByteBuffer.wrap((JSON_LINE.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + metrics(), e);
         }

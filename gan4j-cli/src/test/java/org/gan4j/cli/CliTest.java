@@ -112,6 +112,13 @@ class CliTest {
         Result data = gan4j("train", "--data", "no-such-set", "--out", run.toString());
         assertEquals(1, data.status());
         assertTrue(data.err().contains("no-such-set"), data.err());
+        Result cuda = gan4j(args(SMALL, "--device", "cuda", "--steps", "2", "--out", run.toString()));
+        assertEquals(1, cuda.status());
+        assertTrue(cuda.err().startsWith("gan4j: --device cuda: no backend named 'cuda'"), cuda.err());
+        Result resume = gan4j("train", "--resume", tmp.toString());
+        assertEquals(1, resume.status());
+        assertTrue(resume.err().contains("is not a gan4j run directory"), resume.err());
+        assertFalse(Files.exists(run), "nothing half-written");
     }
 
     @Test

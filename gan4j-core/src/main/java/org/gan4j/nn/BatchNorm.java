@@ -55,10 +55,7 @@ public abstract class BatchNorm extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        requireRank(x, rank, layout);
-        if (x.size(1) != features) {
-            throw inputError("input " + Tensor.shapeString(x.shape()) + " has " + x.size(1) + " channels, expected " + features);
-        }
+        requireChannels(x, rank, layout, features);
         if (isTraining() && x.numel() / features < 2) {
             throw inputError("input " + Tensor.shapeString(x.shape())
                     + " has one value per channel; training needs more than one to estimate a variance");

@@ -36,10 +36,7 @@ public class Conv2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        requireRank(x, 4, "[n, c, h, w]");
-        if (x.size(1) != in) {
-            throw inputError("input " + Tensor.shapeString(x.shape()) + " has " + x.size(1) + " channels, expected " + in);
-        }
+        requireChannels(x, 4, "[n, c, h, w]", in);
         if (x.size(2) + 2 * padding < kernel || x.size(3) + 2 * padding < kernel) {
             throw inputError("input " + Tensor.shapeString(x.shape()) + " is smaller than the " + kernel + "×" + kernel
                     + " kernel (padding " + padding + ")");

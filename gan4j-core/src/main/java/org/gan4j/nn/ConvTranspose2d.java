@@ -42,10 +42,7 @@ public class ConvTranspose2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        requireRank(x, 4, "[n, c, h, w]");
-        if (x.size(1) != in) {
-            throw inputError("input " + Tensor.shapeString(x.shape()) + " has " + x.size(1) + " channels, expected " + in);
-        }
+        requireChannels(x, 4, "[n, c, h, w]", in);
         int k = weight.size(2);
         if ((Math.min(x.size(2), x.size(3)) - 1) * stride - 2 * padding + k + outputPadding < 1) {
             throw inputError("input " + Tensor.shapeString(x.shape()) + " gives an empty output (padding " + padding + ")");

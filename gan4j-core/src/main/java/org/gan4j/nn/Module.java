@@ -93,6 +93,14 @@ public abstract class Module {
         }
     }
 
+    /** Checks a [n, c, ...] input of the given rank has {@code channels} channels. */
+    protected final void requireChannels(Tensor x, int rank, String layout, int channels) {
+        requireRank(x, rank, layout);
+        if (x.size(1) != channels) {
+            throw inputError("input " + Tensor.shapeString(x.shape()) + " has " + x.size(1) + " channels, expected " + channels);
+        }
+    }
+
     // ---- traversal --------------------------------------------------------------------------
 
     public Map<String, Module> children() {

@@ -181,8 +181,4 @@ public final class Trainer {
     public Optimizer discriminatorOptimizer() {
         return optD;
     }
-
-    public Rng rng() {
-        return rng;
-    }
 }

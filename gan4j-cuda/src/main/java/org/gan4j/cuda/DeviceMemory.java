@@ -12,8 +12,8 @@ import java.util.function.LongUnaryOperator;
 
 /**
  * A caching device allocator. Freed blocks wait in a free list per rounded size and are handed
- * out again, most recently freed first, so a training step whose scope closes every step runs on
- * the same addresses from the second step on and cuMemAlloc (which synchronizes) leaves the hot
+ * out again in the order they were freed, so a training step whose scope closes every step runs
+ * on the same set of addresses from the second step on and cuMemAlloc (which synchronizes) leaves the hot
  * path. All work runs on one stream, so a block freed after the kernels that use it were queued
  * can be reused by kernels queued later. While a graph is captured, blocks handed out are
  * recorded: the graph replays on those addresses, so they stay out of the free lists until it is
@@ -46,7 +46,7 @@ final class DeviceMemory {
     synchronized long allocate(long bytes) {
         long size = rounded(bytes);
         ArrayDeque<Long> list = freeLists.get(size);
-        Long reused = list == null ? null : list.pollLast();
+        Long reused = list == null ? null : list.pollFirst();
         long address;
         if (reused != null) {
             address = reused;

@@ -102,11 +102,7 @@ final class Driver {
     // ---- device and context --------------------------------------------------------------
 
     void init() {
-        try {
-            check((int) cuInit.invokeExact(0), "cuInit");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        call("cuInit", () -> (int) cuInit.invokeExact(0));
     }
 
     int driverVersion() {
@@ -168,16 +164,26 @@ final class Driver {
     }
 
     void setCurrent(MemorySegment context) {
-        try {
-            check((int) cuCtxSetCurrent.invokeExact(context), "cuCtxSetCurrent");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        call("cuCtxSetCurrent", () -> (int) cuCtxSetCurrent.invokeExact(context));
     }
 
     @FunctionalInterface
     private interface Call {
         int with(MemorySegment out) throws Throwable;
+    }
+
+    @FunctionalInterface
+    private interface Invocation {
+        int run() throws Throwable;
+    }
+
+    /** Makes a driver call and checks its result. */
+    private void call(String name, Invocation invocation) {
+        try {
+            check(invocation.run(), name);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     /** Runs a call that writes one pointer through its first argument and returns that pointer. */
@@ -199,11 +205,7 @@ final class Driver {
     }
 
     void synchronize(MemorySegment stream) {
-        try {
-            check((int) cuStreamSynchronize.invokeExact(stream), "cuStreamSynchronize");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        call("cuStreamSynchronize", () -> (int) cuStreamSynchronize.invokeExact(stream));
     }
 
     /** Allocates device memory; returns 0 on CUDA_ERROR_OUT_OF_MEMORY so the caller can free its cache and retry. */
@@ -220,44 +222,24 @@ final class Driver {
     }
 
     void free(long pointer) {
-        try {
-            check((int) cuMemFree.invokeExact(pointer), "cuMemFree");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        call("cuMemFree", () -> (int) cuMemFree.invokeExact(pointer));
     }
 
     void copyToDevice(long dst, MemorySegment src, long bytes, MemorySegment stream) {
-        try {
-            check((int) cuMemcpyHtoDAsync.invokeExact(dst, src, bytes, stream), "cuMemcpyHtoDAsync");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        call("cuMemcpyHtoDAsync", () -> (int) cuMemcpyHtoDAsync.invokeExact(dst, src, bytes, stream));
     }
 
     void copyToHost(MemorySegment dst, long src, long bytes, MemorySegment stream) {
-        try {
-            check((int) cuMemcpyDtoHAsync.invokeExact(dst, src, bytes, stream), "cuMemcpyDtoHAsync");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        call("cuMemcpyDtoHAsync", () -> (int) cuMemcpyDtoHAsync.invokeExact(dst, src, bytes, stream));
     }
 
     void copyOnDevice(long dst, long src, long bytes, MemorySegment stream) {
-        try {
-            check((int) cuMemcpyDtoDAsync.invokeExact(dst, src, bytes, stream), "cuMemcpyDtoDAsync");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        call("cuMemcpyDtoDAsync", () -> (int) cuMemcpyDtoDAsync.invokeExact(dst, src, bytes, stream));
     }
 
     /** Sets {@code count} 32-bit words at {@code dst} to {@code bits}. */
     void fill32(long dst, int bits, long count, MemorySegment stream) {
-        try {
-            check((int) cuMemsetD32Async.invokeExact(dst, bits, count, stream), "cuMemsetD32Async");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        call("cuMemsetD32Async", () -> (int) cuMemsetD32Async.invokeExact(dst, bits, count, stream));
     }
 
     // ---- modules and launches ---------------------------------------------------------------
@@ -279,22 +261,14 @@ final class Driver {
 
     /** Launches a kernel on a 1-D grid; {@code params} is the array of pointers to each argument. */
     void launch(MemorySegment function, int blocks, int threads, int sharedBytes, MemorySegment stream, MemorySegment params) {
-        try {
-            check((int) cuLaunchKernel.invokeExact(function, blocks, 1, 1, threads, 1, 1, sharedBytes, stream, params,
-                    MemorySegment.NULL), "cuLaunchKernel");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        call("cuLaunchKernel", () -> (int) cuLaunchKernel.invokeExact(function, blocks, 1, 1, threads, 1, 1, sharedBytes,
+                stream, params, MemorySegment.NULL));
     }
 
     // ---- graphs ------------------------------------------------------------------------------
 
     void beginCapture(MemorySegment stream) {
-        try {
-            check((int) cuStreamBeginCapture.invokeExact(stream, CAPTURE_MODE_THREAD_LOCAL), "cuStreamBeginCapture");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        call("cuStreamBeginCapture", () -> (int) cuStreamBeginCapture.invokeExact(stream, CAPTURE_MODE_THREAD_LOCAL));
     }
 
     /** Ends the capture and returns the captured graph. */
@@ -307,19 +281,11 @@ final class Driver {
     }
 
     void launchGraph(MemorySegment exec, MemorySegment stream) {
-        try {
-            check((int) cuGraphLaunch.invokeExact(exec, stream), "cuGraphLaunch");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        call("cuGraphLaunch", () -> (int) cuGraphLaunch.invokeExact(exec, stream));
     }
 
     void destroyGraph(MemorySegment graph, MemorySegment exec) {
-        try {
-            check((int) cuGraphExecDestroy.invokeExact(exec), "cuGraphExecDestroy");
-            check((int) cuGraphDestroy.invokeExact(graph), "cuGraphDestroy");
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        call("cuGraphExecDestroy", () -> (int) cuGraphExecDestroy.invokeExact(exec));
+        call("cuGraphDestroy", () -> (int) cuGraphDestroy.invokeExact(graph));
     }
 }

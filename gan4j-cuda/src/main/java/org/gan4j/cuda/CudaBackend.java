@@ -156,8 +156,9 @@ public final class CudaBackend implements Backend {
     @Override
     public void reduce(ReduceOp op, Storage x, Storage out, int outer, int len, int inner) {
         if (len == 0 && op != ReduceOp.SUM) throw new IllegalArgumentException(op + " of an empty axis");
-        enter();
         int outputs = outer * inner;
+        if (outputs == 0) return;
+        enter();
         if (outputs < FEW_OUTPUTS && len > 64) {
             kernels.launchBlocks("reduce", "reduce_block", outputs, op.ordinal(), address(x), address(out), outer, len, inner);
         } else {

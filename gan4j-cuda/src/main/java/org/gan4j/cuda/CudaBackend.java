@@ -27,6 +27,8 @@ public final class CudaBackend implements Backend {
     private final DeviceMemory memory;
     private final MemorySegment context, stream;
     private final String deviceName;
+    private static final long CUBLAS_WORKSPACE_BYTES = 32L << 20;
+    private long cublasWorkspace;
     private final ThreadLocal<Boolean> contextCurrent = ThreadLocal.withInitial(() -> false);
 
     CudaBackend(Driver driver, Cublas cublas, Nvrtc nvrtc, MemorySegment context, MemorySegment stream,
@@ -289,6 +291,11 @@ public final class CudaBackend implements Backend {
      */
     public CudaGraph capture(Runnable step) {
         enter();
+        if (cublasWorkspace == 0) {
+            // cuBLAS must not allocate while a stream is captured
+            cublasWorkspace = memory.allocate(CUBLAS_WORKSPACE_BYTES);
+            cublas.workspace(cublasWorkspace, CUBLAS_WORKSPACE_BYTES);
+        }
         memory.beginCapture();
         driver.beginCapture(stream);
         MemorySegment graph;

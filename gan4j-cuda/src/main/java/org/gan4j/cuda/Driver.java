@@ -24,7 +24,7 @@ final class Driver {
     private static final int CAPTURE_MODE_THREAD_LOCAL = 1;
 
     private final NativeLibrary lib;
-    private final MethodHandle cuInit, cuDriverGetVersion, cuDeviceGetCount, cuDeviceGet, cuDeviceGetName,
+    private final MethodHandle cuInit, cuDeviceGetCount, cuDeviceGet, cuDeviceGetName,
             cuDeviceGetAttribute, cuDevicePrimaryCtxRetain, cuCtxSetCurrent, cuStreamCreate, cuStreamSynchronize,
             cuMemAlloc, cuMemFree, cuMemcpyHtoDAsync, cuMemcpyDtoHAsync, cuMemcpyDtoDAsync, cuMemsetD32Async,
             cuModuleLoadData, cuModuleGetFunction, cuLaunchKernel, cuStreamBeginCapture, cuStreamEndCapture,
@@ -35,7 +35,6 @@ final class Driver {
         cuGetErrorName = fn("cuGetErrorName", JAVA_INT, ADDRESS);
         cuGetErrorString = fn("cuGetErrorString", JAVA_INT, ADDRESS);
         cuInit = fn("cuInit", JAVA_INT);
-        cuDriverGetVersion = fn("cuDriverGetVersion", ADDRESS);
         cuDeviceGetCount = fn("cuDeviceGetCount", ADDRESS);
         cuDeviceGet = fn("cuDeviceGet", ADDRESS, JAVA_INT);
         cuDeviceGetName = fn("cuDeviceGetName", ADDRESS, JAVA_INT, JAVA_INT);
@@ -103,10 +102,6 @@ final class Driver {
 
     void init() {
         call("cuInit", () -> (int) cuInit.invokeExact(0));
-    }
-
-    int driverVersion() {
-        return intOut(cuDriverGetVersion, "cuDriverGetVersion");
     }
 
     int deviceCount() {

@@ -165,7 +165,9 @@ public final class TrainingRun {
         if (sampleDiversity != null) line.put("sample_diversity", Math.round(sampleDiversity * 1e4) / 1e4);
         history.add(line);
         dir.appendMetrics(line);
-        events.scalars(s.step(), line);
+        Map<String, Object> scalars = new LinkedHashMap<>(line);
+        scalars.remove("step");   // TensorBoard has the step already
+        events.scalars(s.step(), scalars);
     }
 
     private static Object finiteOrNull(float v) {

@@ -78,6 +78,9 @@ public final class Dashboard implements AutoCloseable {
             }
         } catch (IOException e) {
             // the browser went away mid-answer: nothing to tell it
+        } catch (RuntimeException e) {
+            if (ex.getResponseCode() == -1) sendText(ex, 500, "internal error: " + e);
+            throw e;
         }
     }
 

@@ -45,6 +45,7 @@ final class RunsFolder {
      * leave the run (".." segments, backslashes, empty segments, bad escapes).
      */
     Path file(String rawPath) {
+        if (rawPath.isEmpty() || rawPath.startsWith("/")) throw new IllegalArgumentException("bad path");
         String path;
         try {
             path = new URI("/" + rawPath).getPath().substring(1);   // decodes %xx

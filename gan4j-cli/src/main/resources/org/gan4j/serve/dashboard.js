@@ -21,7 +21,7 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-function chartFor(id, title, series) {
+function chartFor(id, title, series, pointRadius = 0) {
   if (charts.has(id)) return charts.get(id);
   const canvas = el('canvas', {id: 'chart-' + id});
   document.getElementById('charts').append(el('div', {class: 'chart'}, canvas));
@@ -31,7 +31,7 @@ function chartFor(id, title, series) {
     options: {
       animation: false, parsing: false, normalized: true, maintainAspectRatio: false,
       interaction: {mode: 'nearest', intersect: false},
-      elements: {point: {radius: 0}, line: {borderWidth: 1.5}},
+      elements: {point: {radius: pointRadius}, line: {borderWidth: 1.5}},
       scales: {x: {type: 'linear', title: {display: true, text: 'step'}}},
       plugins: {title: {display: true, text: title}, decimation: {enabled: true, algorithm: 'lttb', samples: 600},
                 legend: {labels: {boxWidth: 12}}},
@@ -104,7 +104,7 @@ function addMetrics(run, lines) {
   const extra = new Set();
   for (const m of lines) for (const [k, v] of Object.entries(m)) if (!FIXED_KEYS.has(k) && typeof v === 'number') extra.add(k);
   for (const key of extra) {
-    const entry = chartFor('metric-' + key, TITLES[key] ?? key, [[key, key]]);
+    const entry = chartFor('metric-' + key, TITLES[key] ?? key, [[key, key]], key === 'images_per_s' ? 0 : 2);   // evaluations are sparse: show their points
     const ds = dataset(entry, run, key, key, false);
     for (const m of lines) if (typeof m[key] === 'number') ds.data.push({x: m.step, y: m[key]});
   }

@@ -26,49 +26,50 @@ F = descriptor_pb2.FieldDescriptorProto
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "tensorboard")
 
 
-def message(file, name, *fields, nested=()):
-    m = file.message_type.add() if isinstance(file, descriptor_pb2.FileDescriptorProto) else file.nested_type.add()
-    m.name = name
-    for n in nested:
-        m.nested_type.append(n)
-    for fname, number, ftype, label, type_name, oneof in fields:
-        f = m.field.add(name=fname, number=number, type=ftype, label=label or F.LABEL_OPTIONAL)
-        if type_name:
-            f.type_name = type_name
-        if oneof is not None:
-            while len(m.oneof_decl) <= oneof:
-                m.oneof_decl.add(name="what" if name == "Event" else "value")
-            f.oneof_index = oneof
-    return m
+def field(msg, name, number, kind, type_name=None, repeated=False, oneof=None):
+    f = msg.field.add(name=name, number=number, type=kind, label=F.LABEL_REPEATED if repeated else F.LABEL_OPTIONAL)
+    if type_name:
+        f.type_name = type_name
+    if oneof is not None:
+        f.oneof_index = oneof
 
 
 def schema():
+    """The Event message class, declared with TensorBoard's field numbers."""
     fd = descriptor_pb2.FileDescriptorProto(name="golden_tensorboard.proto", package="tb", syntax="proto3")
-    plugin_data = descriptor_pb2.DescriptorProto(name="PluginData")
-    plugin_data.field.add(name="plugin_name", number=1, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL)
-    plugin_data.field.add(name="content", number=2, type=F.TYPE_BYTES, label=F.LABEL_OPTIONAL)
-    message(fd, "SummaryMetadata", ("plugin_data", 1, F.TYPE_MESSAGE, None, ".tb.SummaryMetadata.PluginData", None),
-            nested=[plugin_data])
-    image = descriptor_pb2.DescriptorProto(name="Image")
-    for fname, number, ftype in (("height", 1, F.TYPE_INT32), ("width", 2, F.TYPE_INT32), ("colorspace", 3, F.TYPE_INT32),
-                                 ("encoded_image_string", 4, F.TYPE_BYTES)):
-        image.field.add(name=fname, number=number, type=ftype, label=F.LABEL_OPTIONAL)
-    value = descriptor_pb2.DescriptorProto(name="Value")
+
+    metadata = fd.message_type.add(name="SummaryMetadata")
+    plugin_data = metadata.nested_type.add(name="PluginData")
+    field(plugin_data, "plugin_name", 1, F.TYPE_STRING)
+    field(plugin_data, "content", 2, F.TYPE_BYTES)
+    field(metadata, "plugin_data", 1, F.TYPE_MESSAGE, ".tb.SummaryMetadata.PluginData")
+
+    summary = fd.message_type.add(name="Summary")
+    image = summary.nested_type.add(name="Image")
+    field(image, "height", 1, F.TYPE_INT32)
+    field(image, "width", 2, F.TYPE_INT32)
+    field(image, "colorspace", 3, F.TYPE_INT32)
+    field(image, "encoded_image_string", 4, F.TYPE_BYTES)
+    value = summary.nested_type.add(name="Value")
     value.oneof_decl.add(name="value")
-    value.field.add(name="tag", number=1, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL)
-    value.field.add(name="simple_value", number=2, type=F.TYPE_FLOAT, label=F.LABEL_OPTIONAL, oneof_index=0)
-    value.field.add(name="image", number=4, type=F.TYPE_MESSAGE, label=F.LABEL_OPTIONAL, type_name=".tb.Summary.Image", oneof_index=0)
-    value.field.add(name="metadata", number=9, type=F.TYPE_MESSAGE, label=F.LABEL_OPTIONAL, type_name=".tb.SummaryMetadata")
-    message(fd, "Summary", ("value", 1, F.TYPE_MESSAGE, F.LABEL_REPEATED, ".tb.Summary.Value", None), nested=[image, value])
-    message(fd, "SessionLog", ("status", 1, F.TYPE_INT32, None, None, None))
-    message(fd, "SourceMetadata", ("writer", 1, F.TYPE_STRING, None, None, None))
-    message(fd, "Event",
-            ("wall_time", 1, F.TYPE_DOUBLE, None, None, None),
-            ("step", 2, F.TYPE_INT64, None, None, None),
-            ("file_version", 3, F.TYPE_STRING, None, None, 0),
-            ("summary", 5, F.TYPE_MESSAGE, None, ".tb.Summary", 0),
-            ("session_log", 7, F.TYPE_MESSAGE, None, ".tb.SessionLog", 0),
-            ("source_metadata", 10, F.TYPE_MESSAGE, None, ".tb.SourceMetadata", None))
+    field(value, "tag", 1, F.TYPE_STRING)
+    field(value, "simple_value", 2, F.TYPE_FLOAT, oneof=0)
+    field(value, "image", 4, F.TYPE_MESSAGE, ".tb.Summary.Image", oneof=0)
+    field(value, "metadata", 9, F.TYPE_MESSAGE, ".tb.SummaryMetadata")
+    field(summary, "value", 1, F.TYPE_MESSAGE, ".tb.Summary.Value", repeated=True)
+
+    field(fd.message_type.add(name="SessionLog"), "status", 1, F.TYPE_INT32)
+    field(fd.message_type.add(name="SourceMetadata"), "writer", 1, F.TYPE_STRING)
+
+    event = fd.message_type.add(name="Event")
+    event.oneof_decl.add(name="what")
+    field(event, "wall_time", 1, F.TYPE_DOUBLE)
+    field(event, "step", 2, F.TYPE_INT64)
+    field(event, "file_version", 3, F.TYPE_STRING, oneof=0)
+    field(event, "summary", 5, F.TYPE_MESSAGE, ".tb.Summary", oneof=0)
+    field(event, "session_log", 7, F.TYPE_MESSAGE, ".tb.SessionLog", oneof=0)
+    field(event, "source_metadata", 10, F.TYPE_MESSAGE, ".tb.SourceMetadata")
+
     pool = descriptor_pool.DescriptorPool()
     pool.Add(fd)
     return message_factory.MessageFactory(pool).GetPrototype(pool.FindMessageTypeByName("tb.Event"))

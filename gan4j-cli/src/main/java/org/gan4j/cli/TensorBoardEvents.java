@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import com.google.protobuf.ByteString;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,6 +8,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
@@ -37,7 +39,7 @@ public final class TensorBoardEvents implements Closeable {
         String base = "events.out.tfevents." + seconds + "." + hostName();
         try {
             Path file = dir.resolve(base);
-            for (int i = 1; java.nio.file.Files.exists(file); i++) file = dir.resolve(base + "." + i);
+            for (int i = 1; Files.exists(file); i++) file = dir.resolve(base + "." + i);
             TensorBoardEvents events = new TensorBoardEvents(file);
             events.write(Event.newBuilder().setWallTime(now()).setFileVersion("brain.Event:2")
                     .setSourceMetadata(SourceMetadata.newBuilder().setWriter("gan4j")).build());
@@ -75,7 +77,7 @@ public final class TensorBoardEvents implements Closeable {
     /** An encoded PNG image under {@code tag}. */
     public void image(long step, String tag, byte[] png, int width, int height, int colorspace) {
         Summary.Image image = Summary.Image.newBuilder().setWidth(width).setHeight(height).setColorspace(colorspace)
-                .setEncodedImageString(com.google.protobuf.ByteString.copyFrom(png)).build();
+                .setEncodedImageString(ByteString.copyFrom(png)).build();
         write(Event.newBuilder().setWallTime(now()).setStep(step)
                 .setSummary(Summary.newBuilder().addValue(Summary.Value.newBuilder().setTag(tag).setImage(image))).build());
     }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TensorBoardEventsTest {
+public class TensorBoardEventsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path PYTHON_READER = Path.of("src/test/python/read_tfevents.py");
 
@@ -35,11 +35,17 @@ class TensorBoardEventsTest {
     Path tmp;
 
     /** Reads a TFRecord file, checking both masked CRC32Cs of every record. */
-    static List<Event> read(byte[] file) throws IOException {
+    public static List<Event> read(byte[] file) throws IOException {
+        return read(file, false);
+    }
+
+    /** As {@link #read(byte[])}; a killed writer may leave an unfinished last record, which {@code unfinishedEnd} allows. */
+    public static List<Event> read(byte[] file, boolean unfinishedEnd) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
         List<Event> events = new ArrayList<>();
         while (b.hasRemaining()) {
             int start = b.position();
+            if (unfinishedEnd && (b.remaining() < 12 || b.remaining() < 16 + b.getLong(start))) break;
             long length = b.getLong();
             if (b.getInt() != TensorBoardEvents.maskedCrc32c(file, start, 8)) throw new IOException("bad length CRC at " + start);
             byte[] data = new byte[(int) length];

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.gan4j.cli.Main;
+import org.gan4j.cli.TensorBoardEventsTest;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,7 +47,7 @@ class DashboardBrowserTest {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "headless Chromium is not installed (apt-get install chromium chromium-driver): the browser test cannot run");
         assertEquals(0, Main.run("train", "--model", "mlp", "--g-hidden", "32", "--d-hidden", "32", "--batch-size", "32",
-                "--steps", "150", "--lr-g", "1e-3", "--device", "cpu", "--out", tmp.resolve("runs/earlier").toString()));
+                "--steps", "60", "--lr-g", "1e-3", "--device", "cpu", "--out", tmp.resolve("runs/earlier").toString()));
         Process training = startTraining(tmp.resolve("runs/live"));
         ChromeDriver browser = null;
         try {
@@ -81,9 +82,19 @@ class DashboardBrowserTest {
             assertTrue(Files.size(SCREENSHOT) > 10_000);
         } finally {
             if (browser != null) browser.quit();
-            training.destroy();
-            if (!training.waitFor(10, TimeUnit.SECONDS)) training.destroyForcibly();
+            training.destroyForcibly();   // SIGKILL: no shutdown hook, no close()
+            training.waitFor(10, TimeUnit.SECONDS);
         }
+        // the killed run's TensorBoard file holds every step metrics.jsonl has, but perhaps the very last
+        Path live = tmp.resolve("runs/live");
+        long logged = Files.readAllLines(live.resolve("metrics.jsonl")).size();
+        Path eventFile;
+        try (var files = Files.list(live)) {
+            eventFile = files.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).findFirst().orElseThrow();
+        }
+        long scalarEvents = TensorBoardEventsTest.read(Files.readAllBytes(eventFile), true).stream()
+                .filter(e -> e.getSummary().getValueCount() > 0 && e.getSummary().getValue(0).hasSimpleValue()).count();
+        assertTrue(scalarEvents >= logged - 1 && scalarEvents <= logged, scalarEvents + " scalar events for " + logged + " logged steps");
     }
 
     /** A small MLP GAN that keeps training (the test stops it), with a sample grid every 25 steps. */

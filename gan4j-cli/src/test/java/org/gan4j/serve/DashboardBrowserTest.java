@@ -30,9 +30,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real browser: {@code gan4j train --dashboard} runs in its own process,
- * beside a finished run, headless Chromium (Debian's chromium and chromium-driver) opens the
- * page and must see both runs overlaid, and the loss chart gain points and the sample grid
- * change while the live run trains. The screenshot stays in target/dashboard-browser-test.png.
+ * beside a finished run and a diverged one, headless Chromium (Debian's chromium and chromium-driver) opens the
+ * page and must see the runs overlaid, the alarm of a run that diverged, and the loss chart
+ * gain points and the sample grid change while the live run trains. The screenshot stays in target/dashboard-browser-test.png.
  */
 @Timeout(120)
 class DashboardBrowserTest {
@@ -48,6 +48,9 @@ class DashboardBrowserTest {
                 "headless Chromium is not installed (apt-get install chromium chromium-driver): the browser test cannot run");
         assertEquals(0, Main.run("train", "--model", "mlp", "--g-hidden", "32", "--d-hidden", "32", "--batch-size", "32",
                 "--steps", "60", "--lr-g", "1e-3", "--device", "cpu", "--out", tmp.resolve("runs/earlier").toString()));
+        assertEquals(1, Main.run("train", "--model", "mlp", "--g-hidden", "32", "--d-hidden", "32", "--batch-size", "32",
+                "--steps", "20", "--lr-g", "1e12", "--lr-d", "1e12", "--on-nan", "stop", "--device", "cpu",
+                "--out", tmp.resolve("runs/diverged").toString()), "a run that diverges at once, for its alarm");
         Process training = startTraining(tmp.resolve("runs/live"));
         ChromeDriver browser = null;
         try {
@@ -74,8 +77,10 @@ class DashboardBrowserTest {
             String row = browser.findElement(By.cssSelector("tr[data-run='live']")).getText();
             assertTrue(row.contains("mlp") && row.matches("(?s).*\\d+ / 100000.*"), row);
             assertEquals("live", browser.findElement(By.id("connection")).getText());
-            assertEquals(2, browser.findElements(By.cssSelector("#runs tr")).size());
-            assertEquals(4L, js.executeScript("return Chart.getChart('chart-outputs').data.datasets.length;"), "D(x) and D(G(z)) of both runs");
+            assertEquals(3, browser.findElements(By.cssSelector("#runs tr")).size());
+            assertEquals(6L, js.executeScript("return Chart.getChart('chart-outputs').data.datasets.length;"), "D(x) and D(G(z)) of each run");
+            String alarm = browser.findElement(By.cssSelector("#alarms li[data-run='diverged']")).getText();
+            assertTrue(alarm.contains("training diverged"), alarm);
 
             Files.createDirectories(SCREENSHOT.getParent());
             Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);

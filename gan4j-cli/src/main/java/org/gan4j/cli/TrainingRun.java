@@ -99,30 +99,34 @@ public final class TrainingRun {
 
     /** Trains up to the configured number of steps. */
     public void run() {
+        try (TensorBoardEvents tensorBoard = TensorBoardEvents.create(dir.root())) {
+            events = tensorBoard;
+            train();
+        }
+    }
+
+    private void train() {
         boolean terminal = System.console() != null && System.console().isTerminal();
         int stepsPerEpoch = Math.max(1, data.size() / config.batchSize());
         Progress progress = new Progress(out, terminal, config.steps(), stepsPerEpoch, config.batchSize(), trainer.steps());
         int rollbacks = 0;
-        try (TensorBoardEvents tensorBoard = TensorBoardEvents.create(dir.root())) {
-            events = tensorBoard;
-            while (trainer.steps() < config.steps()) {
-                try {
-                    Batch batch = loader.next();
-                    StepStats stats = trainer.step(batch.images(), batch.labels());
-                    long step = stats.step();
-                    Double diversity = step % config.sampleEvery() == 0 || step == config.steps() ? saveSamples(step) : null;
-                    record(stats, progress.imagesPerSecond(step), diversity);
-                    progress.update(stats);
-                    alarms.step(step, stats.lossD(), stats.lossG(), stats.dFake()).forEach(this::sound);
-                    if (diversity != null) alarms.diversity(step, diversity).forEach(this::sound);
-                    if (step % config.checkpointEvery() == 0 || step == config.steps()) {
-                        checkpoint(step);
-                        plot();
-                    }
-                } catch (DivergenceException e) {
-                    sound(alarms.diverged(e.step(), e.getMessage()));
-                    rollbacks = rollBack(e, rollbacks);
+        while (trainer.steps() < config.steps()) {
+            try {
+                Batch batch = loader.next();
+                StepStats stats = trainer.step(batch.images(), batch.labels());
+                long step = stats.step();
+                Double diversity = step % config.sampleEvery() == 0 || step == config.steps() ? saveSamples(step) : null;
+                record(stats, progress.imagesPerSecond(step), diversity);
+                progress.update(stats);
+                alarms.step(step, stats.lossD(), stats.lossG(), stats.dFake()).forEach(this::sound);
+                if (diversity != null) alarms.diversity(step, diversity).forEach(this::sound);
+                if (step % config.checkpointEvery() == 0 || step == config.steps()) {
+                    checkpoint(step);
+                    plot();
                 }
+            } catch (DivergenceException e) {
+                sound(alarms.diverged(e.step(), e.getMessage()));
+                rollbacks = rollBack(e, rollbacks);
             }
         }
     }

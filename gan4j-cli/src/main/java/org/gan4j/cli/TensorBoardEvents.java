@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import org.gan4j.cli.tensorboard.Event;
+import org.gan4j.cli.tensorboard.SessionLog;
 import org.gan4j.cli.tensorboard.SourceMetadata;
 import org.gan4j.cli.tensorboard.Summary;
 
@@ -33,8 +34,12 @@ public final class TensorBoardEvents implements Closeable {
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
-    /** Starts a new event file in {@code dir}; a resumed run gets a file of its own beside the old ones. */
-    public static TensorBoardEvents create(Path dir) {
+    /**
+     * Starts a new event file in {@code dir}. A resumed run gets a file of its own beside the
+     * old ones, opened with a restart mark at {@code firstStep} so that TensorBoard forgets what
+     * the interrupted run had logged past its last checkpoint.
+     */
+    public static TensorBoardEvents create(Path dir, long firstStep) {
         long seconds = System.currentTimeMillis() / 1000;
         String base = "events.out.tfevents." + seconds + "." + hostName();
         try {
@@ -43,6 +48,10 @@ public final class TensorBoardEvents implements Closeable {
             TensorBoardEvents events = new TensorBoardEvents(file);
             events.write(Event.newBuilder().setWallTime(now()).setFileVersion("brain.Event:2")
                     .setSourceMetadata(SourceMetadata.newBuilder().setWriter("gan4j")).build());
+            if (firstStep > 1) {
+                events.write(Event.newBuilder().setWallTime(now()).setStep(firstStep)
+                        .setSessionLog(SessionLog.newBuilder().setStatus(SessionLog.SessionStatus.START)).build());
+            }
             return events;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a TensorBoard event file in " + dir, e);

@@ -99,7 +99,7 @@ public final class TrainingRun {
 
     /** Trains up to the configured number of steps. */
     public void run() {
-        try (TensorBoardEvents tensorBoard = TensorBoardEvents.create(dir.root())) {
+        try (TensorBoardEvents tensorBoard = TensorBoardEvents.create(dir.root(), trainer.steps() + 1)) {
             events = tensorBoard;
             train();
         }

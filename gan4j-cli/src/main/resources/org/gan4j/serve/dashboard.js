@@ -93,12 +93,18 @@ function duration(seconds) {
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s % 60).padStart(2, '0')}s`;
 }
 
+// a resumed run logs again from its last checkpoint: its new points replace those at the same steps or later
+function push(ds, x, y) {
+  while (ds.data.length && ds.data[ds.data.length - 1].x >= x) ds.data.pop();
+  ds.data.push({x, y});
+}
+
 function addMetrics(run, lines) {
   const r = runs.get(run);
   for (const entry of FIXED.map(c => chartFor(c.id, c.title, c.series))) {
     entry.series.forEach(([key, label], i) => {
       const ds = dataset(entry, run, key, label, i === 1);
-      for (const m of lines) if (typeof m[key] === 'number') ds.data.push({x: m.step, y: m[key]});
+      for (const m of lines) if (typeof m[key] === 'number') push(ds, m.step, m[key]);
     });
   }
   const extra = new Set();
@@ -106,7 +112,7 @@ function addMetrics(run, lines) {
   for (const key of extra) {
     const entry = chartFor('metric-' + key, TITLES[key] ?? key, [[key, key]], key === 'images_per_s' ? 0 : 2);   // evaluations are sparse: show their points
     const ds = dataset(entry, run, key, key, false);
-    for (const m of lines) if (typeof m[key] === 'number') ds.data.push({x: m.step, y: m[key]});
+    for (const m of lines) if (typeof m[key] === 'number') push(ds, m.step, m[key]);
   }
   r.last = lines[lines.length - 1];
   const c = r.cells, last = r.last, total = r.config?.steps;

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.gan4j.cli.tensorboard.Event;
+import org.gan4j.cli.tensorboard.SessionLog;
 import org.gan4j.cli.tensorboard.Summary;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -99,7 +100,7 @@ public class TensorBoardEventsTest {
     void writesScalarsAndImagesThatReadBack() throws IOException {
         Path file;
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};
-        try (TensorBoardEvents events = TensorBoardEvents.create(tmp)) {
+        try (TensorBoardEvents events = TensorBoardEvents.create(tmp, 1)) {
             file = events.file();
             Map<String, Object> values = new LinkedHashMap<>();
             values.put("loss_d", 0.25f);
@@ -119,7 +120,7 @@ public class TensorBoardEventsTest {
         assertEquals(20, image.getHeight());
         assertArrayEquals(png, image.getEncodedImageString().toByteArray());
         // a second writer in the same second gets a file of its own
-        try (TensorBoardEvents again = TensorBoardEvents.create(tmp)) {
+        try (TensorBoardEvents again = TensorBoardEvents.create(tmp, 1)) {
             assertFalse(again.file().equals(file));
         }
     }
@@ -159,6 +160,28 @@ public class TensorBoardEventsTest {
         }
         assertEquals(30, lastImage.get("step").asLong());
         assertTrue(lastImage.get("images").get("samples").get("png").asBoolean());
+    }
+
+    @Test
+    void aResumedRunMarksTheRestartForTensorBoard() throws Exception {
+        Path run = tmp.resolve("run");
+        assertEquals(0, Main.run("train", "--model", "mlp2d", "--data", "ring8", "--g-hidden", "16", "--d-hidden", "16", "--batch-size", "32",
+                "--device", "cpu", "--checkpoint-every", "10", "--steps", "15", "--out", run.toString()));
+        // as if killed after logging step 15 but before its checkpoint: the run resumes at step 10
+        Files.writeString(run.resolve("checkpoints/latest"), "step-000010.safetensors\n");
+        assertEquals(0, Main.run("train", "--resume", run.toString(), "--steps", "25"));
+        List<Path> files;
+        try (Stream<Path> s = Files.list(run)) {
+            files = s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).sorted().toList();
+        }
+        assertEquals(2, files.size(), files.toString());
+        List<Event> first = read(Files.readAllBytes(files.get(0))), second = read(Files.readAllBytes(files.get(1)));
+        assertEquals(15, first.getLast().getStep());
+        assertTrue(first.stream().noneMatch(Event::hasSessionLog));
+        assertEquals(SessionLog.SessionStatus.START, second.get(1).getSessionLog().getStatus());
+        assertEquals(11, second.get(1).getStep(), "the checkpoint was at step 10");
+        assertEquals(11, second.get(2).getStep());
+        assertEquals(25, second.getLast().getStep());
     }
 
     @Test

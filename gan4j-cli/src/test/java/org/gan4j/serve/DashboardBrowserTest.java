@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.gan4j.cli.Main;
 import org.gan4j.cli.TensorBoardEventsTest;
 import org.junit.jupiter.api.Assumptions;
@@ -38,6 +40,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class DashboardBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium"), CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOT = Path.of("target/dashboard-browser-test.png");
+    /** Selenium warns that it has no DevTools bindings for Debian's newer Chromium; this test uses WebDriver alone. */
+    private static final Logger DEVTOOLS_LOG = Logger.getLogger("org.openqa.selenium.devtools");
 
     @TempDir
     Path tmp;
@@ -132,6 +136,7 @@ class DashboardBrowserTest {
     }
 
     private static ChromeDriver chromium() {
+        DEVTOOLS_LOG.setLevel(Level.SEVERE);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments(List.of("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

@@ -97,15 +97,8 @@ public final class Dashboard implements AutoCloseable {
             return;
         }
         String name = file.getFileName().toString();
-        String type = TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1), "application/octet-stream");
-        ex.getResponseHeaders().set("Content-Type", type);
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        ex.sendResponseHeaders(200, ex.getRequestMethod().equals("HEAD") ? -1 : Files.size(file));
-        if (!ex.getRequestMethod().equals("HEAD")) {
-            try (OutputStream out = ex.getResponseBody()) {
-                Files.copy(file, out);
-            }
-        }
+        sendBytes(ex, 200, TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1), "application/octet-stream"), Files.readAllBytes(file));
     }
 
     private void sendChartJs(HttpExchange ex) throws IOException {

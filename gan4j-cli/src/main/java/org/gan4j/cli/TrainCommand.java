@@ -10,6 +10,7 @@ import org.gan4j.gan.GanLoss;
 import org.gan4j.gan.Models;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -109,6 +110,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-rollbacks", defaultValue = "3", description = "default: ${DEFAULT-VALUE}")
     int maxRollbacks;
 
+    @Option(names = "--dashboard", description = "serve the live dashboard of this run and its siblings while it trains")
+    boolean dashboard;
+
+    @Mixin
+    DashboardOptions dashboardOptions;
+
     @Override
     public Integer call() {
         Devices.select(device);
@@ -140,8 +147,10 @@ final class TrainCommand implements Callable<Integer> {
                 + config.steps() + " steps of batch " + config.batchSize());
         TrainingRun run = new TrainingRun(dir, config, dataset, System.out);
         dir.writeConfig(config);
-        run.resume();
-        run.run();
+        try (var served = dashboard ? dashboardOptions.start(dir.root().toAbsolutePath().getParent()) : null) {
+            run.resume();
+            run.run();
+        }
         System.out.println("done: samples in " + dir.samples() + ", curves in " + dir.plots().resolve("losses.png"));
         return 0;
     }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The gan4j command line. */
 @Command(name = "gan4j", mixinStandardHelpOptions = true, version = "gan4j " + TrainCommand.VERSION,
         description = "Train, inspect and sample Generative Adversarial Networks.",
-        subcommands = {TrainCommand.class, GenerateCommand.class, InterpolateCommand.class, InfoCommand.class, ImportWeightsCommand.class, ExportCommand.class,
+        subcommands = {TrainCommand.class, GenerateCommand.class, InterpolateCommand.class, InfoCommand.class, ImportWeightsCommand.class, ExportCommand.class, ServeCommand.class,
                 BenchCommand.class})
 public final class Main {
 

@@ -1,5 +1,7 @@
 package org.gan4j.cli;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Parameters;
                 "GET /v1/generate?count=N&seed=S&class=C&format=png|json, /v1/model, /healthz, /metrics (Prometheus)."})
 final class ServeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "run directory")
-    java.nio.file.Path dir;
+    Path dir;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface)")
     String host;
@@ -44,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
         GenerationServer server;
         try {
             server = GenerationServer.start(m, host, port, limits);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new CliException(e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.gan4j.cli.onnx.Onnx.AttributeProto;
 import org.gan4j.cli.onnx.Onnx.GraphProto;
@@ -62,15 +63,10 @@ public final class OnnxExport {
             x = e.node("Concat", List.of(x, embedded), List.of(intAttr("axis", 1)), "join");
         }
         x = e.layer(g.children().get("main"), "main", x);
-        int[] sample = g.outputShape();
-        long[] shape = new long[sample.length + 1];
-        shape[0] = -1;
-        for (int i = 0; i < sample.length; i++) shape[i + 1] = sample[i];
-        String shapeName = e.constant("images.shape", shape);
-        e.graph.addNode(NodeProto.newBuilder().setOpType("Reshape").setName("images").addInput(x).addInput(shapeName).addOutput("images"));
-        long[] outDims = new long[shape.length];
-        for (int i = 0; i < shape.length; i++) outDims[i] = shape[i];
-        e.graph.addOutput(valueInfo("images", FLOAT, outDims));
+        long[] shape = batchOf(g.outputShape());
+        e.graph.addNode(NodeProto.newBuilder().setOpType("Reshape").setName("images")
+                .addInput(x).addInput(e.constant("images.shape", shape)).addOutput("images"));
+        e.graph.addOutput(valueInfo("images", FLOAT, shape));
         return ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName("gan4j")
@@ -108,15 +104,17 @@ public final class OnnxExport {
             case LeakyReLU r -> node("LeakyRelu", List.of(x), List.of(floatAttr("alpha", r.slope())), path);
             case Tanh t -> node("Tanh", List.of(x), List.of(), path);
             case Sigmoid s -> node("Sigmoid", List.of(x), List.of(), path);
-            case Unflatten u -> {
-                int[] sample = u.shape();
-                long[] shape = new long[sample.length + 1];
-                shape[0] = -1;
-                for (int i = 0; i < sample.length; i++) shape[i + 1] = sample[i];
-                yield node("Reshape", List.of(x, constant(path + ".shape", shape)), List.of(), path);
-            }
+            case Unflatten u -> node("Reshape", List.of(x, constant(path + ".shape", batchOf(u.shape()))), List.of(), path);
             default -> throw new IllegalArgumentException("ONNX export: layer " + path + " (" + m.typeName() + ") has no ONNX form in gan4j yet");
         };
+    }
+
+    /** [-1, ...sample]: a reshape target (and a value shape) with the batch size left open. */
+    private static long[] batchOf(int[] sample) {
+        long[] shape = new long[sample.length + 1];
+        shape[0] = -1;
+        for (int i = 0; i < sample.length; i++) shape[i + 1] = sample[i];
+        return shape;
     }
 
     private List<String> withBias(List<String> inputs, Tensor bias, String path) {
@@ -144,7 +142,7 @@ public final class OnnxExport {
 
     private String constant(String name, long[] values) {
         graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(INT64).addDims(values.length)
-                .addAllInt64Data(java.util.Arrays.stream(values).boxed().toList()));
+                .addAllInt64Data(Arrays.stream(values).boxed().toList()));
         return name;
     }
 

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import org.gan4j.gan.Generator;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
-import org.gan4j.tensor.Scope;
 import org.gan4j.tensor.Tensor;
 
 /**
@@ -95,7 +94,10 @@ public final class GenerationQueue implements AutoCloseable {
         for (Job j : batch) total += j.request().count();
         boolean conditional = generator.classes() > 0;
         float[] all;
-        try (var ng = Autograd.noGrad(); Scope s = Scope.open()) {
+        // No Scope here on purpose: the backend pools freed arrays by exact length, and batches of
+        // every size from 1 to maxBatch would fill that pool with arrays of each size; plain
+        // garbage collection keeps the memory flat instead.
+        try (var ng = Autograd.noGrad()) {
             Tensor[] noise = new Tensor[batch.size()];
             int[] labels = conditional ? new int[total] : null;
             int row = 0;

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -228,7 +229,7 @@ public final class GenerationServer implements AutoCloseable {
         return new Answer(200, json.contentType(), json.body(), headers);
     }
 
-    private java.util.concurrent.CompletableFuture<GenerationQueue.Samples> submit(GenerationQueue.Request r) {
+    private CompletableFuture<GenerationQueue.Samples> submit(GenerationQueue.Request r) {
         try {
             return queue.submit(r);
         } catch (RejectedExecutionException e) {

@@ -82,6 +82,7 @@ class OnnxExportTest {
         float diff = PyTorchInteropTest.maxAbsDiff(own.toArray(), ort);
         assertTrue(diff <= TOLERANCE, model + ": ONNX Runtime vs gan4j, max abs difference " + diff);
         float vsTorch = PyTorchInteropTest.maxAbsDiff(golden.images().toArray(), ort);
+        System.out.println(model + ": ONNX Runtime vs gan4j, max abs difference " + diff + "; vs PyTorch " + vsTorch);
         assertTrue(vsTorch <= TOLERANCE, model + ": ONNX Runtime vs PyTorch, max abs difference " + vsTorch);
     }
 

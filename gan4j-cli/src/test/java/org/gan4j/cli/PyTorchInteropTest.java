@@ -86,6 +86,7 @@ class PyTorchInteropTest {
         }
         assertEquals(Tensor.shapeString(g.images().shape()), Tensor.shapeString(images.shape()));
         float diff = maxAbsDiff(g.images().toArray(), images.toArray());
+        System.out.println(model + ": gan4j vs PyTorch, max abs difference " + diff);
         assertTrue(diff <= 1e-5f, model + ": max abs difference " + diff);
         // and the imported run is a run the other commands accept
         var r = gan4j("generate", tmp.resolve(model).toString(), "--count", "4", "--out", tmp.resolve(model + ".png").toString());

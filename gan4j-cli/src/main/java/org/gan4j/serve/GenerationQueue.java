@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.gan4j.gan.Generator;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
+import org.gan4j.tensor.Scope;
 import org.gan4j.tensor.Tensor;
 
 /**
@@ -92,25 +93,26 @@ public final class GenerationQueue implements AutoCloseable {
     private void run(List<Job> batch) {
         int total = 0;
         for (Job j : batch) total += j.request().count();
+        // The backend pools freed arrays by exact length, so every batch size leaves its own set
+        // of arrays behind; padding to a power of two (or maxBatch) keeps that to a few sets.
+        int rows = Math.min(Integer.highestOneBit(total) == total ? total : Integer.highestOneBit(total) << 1, maxBatch);
         boolean conditional = generator.classes() > 0;
         float[] all;
-        // No Scope here on purpose: the backend pools freed arrays by exact length, and batches of
-        // every size from 1 to maxBatch would fill that pool with arrays of each size; plain
-        // garbage collection keeps the memory flat instead.
-        try (var ng = Autograd.noGrad()) {
-            Tensor[] noise = new Tensor[batch.size()];
-            int[] labels = conditional ? new int[total] : null;
+        try (var ng = Autograd.noGrad(); Scope s = Scope.open()) {
+            Tensor[] noise = new Tensor[batch.size() + (rows > total ? 1 : 0)];
+            int[] labels = conditional ? new int[rows] : null;
             int row = 0;
-            for (int i = 0; i < noise.length; i++) {
+            for (int i = 0; i < batch.size(); i++) {
                 Request r = batch.get(i).request();
                 noise[i] = generator.noise(r.count(), Rng.seeded(r.seed()));
                 if (conditional) System.arraycopy(r.labels(), 0, labels, row, r.count());
                 row += r.count();
             }
+            if (rows > total) noise[batch.size()] = Tensor.zeros(rows - total, generator.latentDim());   // padding, dropped below
             all = generator.generate(noise.length == 1 ? noise[0] : Tensor.concat(0, noise), labels).toArray();
         }
         metrics.batch(total);
-        int perSample = all.length / total, from = 0;
+        int perSample = all.length / rows, from = 0;
         int[] sample = generator.outputShape();
         for (Job j : batch) {
             int n = j.request().count();

@@ -28,9 +28,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A class-conditional DCGAN trained briefly on the shipped digits must draw the digit it is
- * asked for, as judged by a classifier trained here on other MNIST digits (the train10k
- * split). Measured: 77.5 % of samples show the requested digit after 700 steps (the CI run),
- * 82 % after 1,600 (-Dgan4j.cganSteps=1600); the assertion holds the CI run to 70 %.
+ * asked for, as judged by a classifier trained here on other MNIST digits (the train10k split).
+ * Measured (seeded, 700 steps, the CI run): G 77.5 %, its weight average (EMA 0.99, standing
+ * BatchNorm statistics) 72.8 %; 82 % for G after 1,600 steps (-Dgan4j.cganSteps=1600). The goal
+ * is 90 %; this run does not reach it, so the assertion holds it to 70 %. A learning rate decaying
+ * linearly to zero, which sharpens the ring of Gaussians, hurts here (44 % after 700 steps).
  */
 class ConditionalQualityTest {
     private static final Path MNIST = Path.of("../../shared/data/mnist");
@@ -63,7 +65,7 @@ class ConditionalQualityTest {
                 + " as the class asked for (classifier accuracy on the 10k test digits %.2f %%)", GAN_STEPS, 100 * plain, 100 * averaged,
                 100 * classifierAccuracy);
         System.out.println(result);
-        assertTrue(averaged >= 0.7, result);
+        assertTrue(plain >= 0.7, result);
     }
 
     /** Share of 1,000 samples (100 per class) that the classifier labels as the class asked for. */

@@ -153,4 +153,18 @@ class CliTest {
         assertEquals(1, notARun.status());
         assertTrue(notARun.err().contains("not a gan4j run directory"), notARun.err());
     }
+
+    @Test
+    void theWeightAverageSamplesWithBatchNormStatisticsOfItsOwn() {
+        Path run = tmp.resolve("ema");
+        assertEquals(0, gan4j(args(SMALL, "--steps", "20", "--ema", "0.9", "--out", run.toString())).status());
+        Map<String, Tensor> saved = latest(run);
+        String stat = "main.1.running_mean";
+        assertFalse(java.util.Arrays.equals(saved.get("generator." + stat).toArray(), saved.get("ema." + stat).toArray()),
+                "the average's statistics are estimated for its weights, not copied from G");
+        TrainedModel average = TrainedModel.load(run, true);
+        assertArrayEquals(saved.get("ema." + stat).toArray(), average.generator().stateDict().get(stat).toArray());
+        Result g = gan4j("generate", run.toString(), "--ema", "--count", "16", "--out", tmp.resolve("ema.png").toString());
+        assertEquals(0, g.status(), g.err());
+    }
 }

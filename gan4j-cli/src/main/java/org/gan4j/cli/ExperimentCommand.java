@@ -9,10 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.gan4j.gan.ModeCollapseExperiment;
 import org.gan4j.gan.ModeCollapseExperiment.Outcome;
 import picocli.CommandLine.Command;
@@ -77,34 +73,17 @@ final class ExperimentCommand implements Runnable {
             int total = datasets.size() * chosen.size() * seeds;
             System.out.printf(Locale.ROOT, "%d runs of %d steps (%d at a time)%n", total, steps, threads);
 
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            List<Outcome> outcomes = new ArrayList<>();
-            try {
-                var done = new ExecutorCompletionService<Outcome>(pool);
-                for (String d : datasets) {
-                    for (var v : chosen) {
-                        for (long seed = 1; seed <= seeds; seed++) {
-                            long s = seed;
-                            done.submit(() -> ModeCollapseExperiment.run(d, v, s, steps));
-                        }
+            List<Callable<Outcome>> jobs = new ArrayList<>();
+            for (String d : datasets) {
+                for (var v : chosen) {
+                    for (long seed = 1; seed <= seeds; seed++) {
+                        long s = seed;
+                        jobs.add(() -> ModeCollapseExperiment.run(d, v, s, steps));
                     }
                 }
-                for (int i = 0; i < total; i++) {
-                    Outcome o = done.take().get();
-                    outcomes.add(o);
-                    System.out.printf(Locale.ROOT, "[%d/%d] %s %s seed %d: %s (%.0f s)%n", i + 1, total, o.dataset(), o.variant(),
-                            o.seed(), o.result(), o.seconds());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliException("interrupted");
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            } finally {
-                pool.shutdownNow();
             }
-            outcomes.sort(java.util.Comparator.comparing((Outcome o) -> datasets.indexOf(o.dataset()))
-                    .thenComparing(o -> chosen.indexOf(ModeCollapseExperiment.variant(o.variant()))).thenComparing(Outcome::seed));
+            List<Outcome> outcomes = ParallelRuns.run(jobs, threads, (count, o) -> System.out.printf(Locale.ROOT,
+                    "[%d/%d] %s %s seed %d: %s (%.0f s)%n", count, total, o.dataset(), o.variant(), o.seed(), o.result(), o.seconds()));
             String table = ModeCollapseExperiment.table(ModeCollapseExperiment.summarize(outcomes));
             System.out.println();
             System.out.print(table);

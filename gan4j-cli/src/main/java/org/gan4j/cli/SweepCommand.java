@@ -17,10 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -125,26 +121,9 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     private List<Outcome> runAll(List<Combination> runs) {
-        ExecutorService pool = Executors.newFixedThreadPool(parallel);
-        Outcome[] outcomes = new Outcome[runs.size()];   // in grid order, whatever order they finish in
-        try {
-            var done = new ExecutorCompletionService<Outcome>(pool);
-            for (Combination c : runs) done.submit(() -> runOne(c));
-            for (int i = 0; i < runs.size(); i++) {
-                Outcome o = done.take().get();
-                outcomes[runs.indexOf(o.run())] = o;
-                System.out.printf(Locale.ROOT, "[%d/%d] %s: %s%s%n", i + 1, runs.size(), o.run().name(), o.status(),
-                        o.score() == null ? "" : " " + o.score().values());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
-        return new ArrayList<>(List.of(outcomes));
+        List<Callable<Outcome>> jobs = runs.stream().<Callable<Outcome>>map(c -> () -> runOne(c)).toList();
+        return ParallelRuns.run(jobs, parallel, (count, o) -> System.out.printf(Locale.ROOT, "[%d/%d] %s: %s%s%n", count, runs.size(),
+                o.run().name(), o.status(), o.score() == null ? "" : " " + o.score().values()));
     }
 
     /** Trains (or resumes, or keeps) one run, then scores it. A failing run is reported, not fatal to the sweep. */

@@ -13,7 +13,7 @@ import org.gan4j.nn.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The countermeasure flags of train, and experiment modes. */
+/** The countermeasure flags of train, sweep, and experiment modes. */
 class CollapseCommandsTest {
     @TempDir
     Path tmp;
@@ -75,6 +75,52 @@ class CollapseCommandsTest {
         r = gan4j("experiment", "modes", "--variants", "nope");
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("unknown variant 'nope'"), r[2]);
+    }
+
+    private static final String BASE = "--model mlp2d --data ring8 --g-hidden 16,16 --batch-size 20 --steps 30 --lr-d 1e-3 --device cpu --sample-every 1000";
+
+    @Test
+    void sweepTrainsRanksAndResumes() throws Exception {
+        Path dir = tmp.resolve("sweep");
+        String[] r = gan4j("sweep", "--base", BASE, "--grid", "lr-g=1e-3,2e-3", "--grid", "d-hidden=8,16x8", "--out", dir.toString(), "--parallel", "2");
+        assertEquals("0", r[0], r[1] + r[2]);
+        for (String name : List.of("lr-g=1e-3_d-hidden=8", "lr-g=1e-3_d-hidden=16x8", "lr-g=2e-3_d-hidden=8", "lr-g=2e-3_d-hidden=16x8")) {
+            assertTrue(Files.isRegularFile(dir.resolve(name).resolve("checkpoints/latest")), name);
+        }
+        // the list value 16x8 reached train as two hidden layers
+        String config = Files.readString(dir.resolve("lr-g=1e-3_d-hidden=16x8/config.json"));
+        assertTrue(config.replaceAll("\\s", "").contains("\"dHidden\":[16,8]"), config);
+
+        List<String> csv = Files.readAllLines(dir.resolve("sweep.csv"));
+        assertEquals("rank,run,lr-g,d-hidden,modes_covered,high_quality,reverse_kl,final_loss_d,final_loss_g,status", csv.get(0));
+        assertEquals(5, csv.size());
+        for (int i = 1; i < 5; i++) assertTrue(csv.get(i).startsWith(i + ","), csv.get(i));
+        // ranked: modes covered never increase down the table
+        double previous = Double.MAX_VALUE;
+        for (int i = 1; i < 5; i++) {
+            double modes = Double.parseDouble(csv.get(i).split(",")[4]);
+            assertTrue(modes <= previous, csv.toString());
+            previous = modes;
+        }
+        assertTrue(Files.readString(dir.resolve("sweep.md")).startsWith("| rank | run | lr-g | d-hidden |"));
+        assertTrue(Files.size(dir.resolve("sweep-losses.png")) > 1000);
+
+        // a second call keeps finished runs
+        String[] again = gan4j("sweep", "--base", BASE, "--grid", "lr-g=1e-3,2e-3", "--grid", "d-hidden=8,16x8", "--out", dir.toString());
+        assertEquals("0", again[0], again[1] + again[2]);
+        assertEquals(4, again[1].lines().filter(l -> l.startsWith("[") && l.contains(": finished earlier")).count(), again[1]);
+        assertEquals(Files.readString(dir.resolve("sweep.csv")).replaceAll("finished earlier", "trained"), String.join("\n", csv) + "\n");
+    }
+
+    @Test
+    void badGridsFailWithOneLine() {
+        String[] r = gan4j("sweep", "--grid", "lr-g", "--out", tmp.resolve("x").toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("expected OPTION=V1,V2"), r[2]);
+        r = gan4j("sweep", "--base", BASE, "--grid", "no-such-option=1,2", "--out", tmp.resolve("y").toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("no-such-option"), r[2]);
+        assertTrue(!Files.exists(tmp.resolve("y")), "nothing is trained when a run's options are wrong");
     }
 
     private static String[] concat(String[] a, String... b) {

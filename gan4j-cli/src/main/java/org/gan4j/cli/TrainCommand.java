@@ -94,10 +94,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "minibatch discrimination before D's last layer with B kernels (alone: 32)")
     int minibatchKernels;
 
-    @Option(names = "--minibatch-std", description = "minibatch standard deviation as one more feature before D's last layer")
+    @Option(names = "--minibatch-std", arity = "0..1", description = "minibatch standard deviation as one more feature before D's last layer")
     boolean minibatchStd;
 
-    @Option(names = "--spectral-norm", description = "spectral normalization of D's linear and convolution layers")
+    @Option(names = "--spectral-norm", arity = "0..1", description = "spectral normalization of D's linear and convolution layers")
     boolean spectralNorm;
 
     @Option(names = "--seed", defaultValue = "1", description = "default: ${DEFAULT-VALUE}")

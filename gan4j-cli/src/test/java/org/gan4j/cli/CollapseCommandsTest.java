@@ -82,17 +82,20 @@ class CollapseCommandsTest {
     @Test
     void sweepTrainsRanksAndResumes() throws Exception {
         Path dir = tmp.resolve("sweep");
-        String[] r = gan4j("sweep", "--base", BASE, "--grid", "lr-g=1e-3,2e-3", "--grid", "d-hidden=8,16x8", "--out", dir.toString(), "--parallel", "2");
+        String[] r = gan4j("sweep", "--base", BASE, "--grid", "spectral-norm=false,true", "--grid", "d-hidden=8,16x8", "--out", dir.toString(), "--parallel", "2");
         assertEquals("0", r[0], r[1] + r[2]);
-        for (String name : List.of("lr-g=1e-3_d-hidden=8", "lr-g=1e-3_d-hidden=16x8", "lr-g=2e-3_d-hidden=8", "lr-g=2e-3_d-hidden=16x8")) {
+        for (String name : List.of("spectral-norm=false_d-hidden=8", "spectral-norm=false_d-hidden=16x8", "spectral-norm=true_d-hidden=8",
+                "spectral-norm=true_d-hidden=16x8")) {
             assertTrue(Files.isRegularFile(dir.resolve(name).resolve("checkpoints/latest")), name);
         }
-        // the list value 16x8 reached train as two hidden layers
-        String config = Files.readString(dir.resolve("lr-g=1e-3_d-hidden=16x8/config.json"));
-        assertTrue(config.replaceAll("\\s", "").contains("\"dHidden\":[16,8]"), config);
+        // the list value 16x8 reached train as two hidden layers, the flag as a flag
+        String config = Files.readString(dir.resolve("spectral-norm=true_d-hidden=16x8/config.json")).replaceAll("\\s", "");
+        assertTrue(config.contains("\"dHidden\":[16,8]") && config.contains("\"spectralNorm\":true"), config);
+        assertTrue(Files.readString(dir.resolve("spectral-norm=false_d-hidden=8/config.json")).replaceAll("\\s", "")
+                .contains("\"spectralNorm\":false"));
 
         List<String> csv = Files.readAllLines(dir.resolve("sweep.csv"));
-        assertEquals("rank,run,lr-g,d-hidden,modes_covered,high_quality,reverse_kl,final_loss_d,final_loss_g,status", csv.get(0));
+        assertEquals("rank,run,spectral-norm,d-hidden,modes_covered,high_quality,reverse_kl,final_loss_d,final_loss_g,status", csv.get(0));
         assertEquals(5, csv.size());
         for (int i = 1; i < 5; i++) assertTrue(csv.get(i).startsWith(i + ","), csv.get(i));
         // ranked: modes covered never increase down the table
@@ -102,11 +105,11 @@ class CollapseCommandsTest {
             assertTrue(modes <= previous, csv.toString());
             previous = modes;
         }
-        assertTrue(Files.readString(dir.resolve("sweep.md")).startsWith("| rank | run | lr-g | d-hidden |"));
+        assertTrue(Files.readString(dir.resolve("sweep.md")).startsWith("| rank | run | spectral-norm | d-hidden |"));
         assertTrue(Files.size(dir.resolve("sweep-losses.png")) > 1000);
 
         // a second call keeps finished runs
-        String[] again = gan4j("sweep", "--base", BASE, "--grid", "lr-g=1e-3,2e-3", "--grid", "d-hidden=8,16x8", "--out", dir.toString());
+        String[] again = gan4j("sweep", "--base", BASE, "--grid", "spectral-norm=false,true", "--grid", "d-hidden=8,16x8", "--out", dir.toString());
         assertEquals("0", again[0], again[1] + again[2]);
         assertEquals(4, again[1].lines().filter(l -> l.startsWith("[") && l.contains(": finished earlier")).count(), again[1]);
         assertEquals(Files.readString(dir.resolve("sweep.csv")).replaceAll("finished earlier", "trained"), String.join("\n", csv) + "\n");

@@ -22,10 +22,6 @@ public final class Discriminator extends Module {
     private final Linear out;
     private final int pack;
 
-    private Discriminator(Module main, Conditioning conditioning, Embedding label, Linear out) {
-        this(main, conditioning, label, out, 1);
-    }
-
     private Discriminator(Module main, Conditioning conditioning, Embedding label, Linear out, int pack) {
         this.main = child("main", main);
         this.conditioning = conditioning;
@@ -35,7 +31,7 @@ public final class Discriminator extends Module {
     }
 
     public static Discriminator plain(Module main) {
-        return new Discriminator(main, Conditioning.NONE, null, null);
+        return new Discriminator(main, Conditioning.NONE, null, null, 1);
     }
 
     /** main reads packs of m samples joined along axis 1 ([n/m, m·c, ...]) and gives one logit per pack. */
@@ -51,12 +47,12 @@ public final class Discriminator extends Module {
 
     /** main reads [flatten(x), embedding(y)]. */
     public static Discriminator joined(Module main, int classes, int embedDim, Rng rng) {
-        return new Discriminator(main, Conditioning.JOINED, new Embedding(classes, embedDim, rng), null);
+        return new Discriminator(main, Conditioning.JOINED, new Embedding(classes, embedDim, rng), null, 1);
     }
 
     /** main maps x to features [n, featureDim]; the logit adds the projection onto the class embedding. */
     public static Discriminator projection(Module main, int featureDim, int classes, Rng rng) {
-        return new Discriminator(main, Conditioning.PROJECTION, new Embedding(classes, featureDim, rng), new Linear(featureDim, 1, rng));
+        return new Discriminator(main, Conditioning.PROJECTION, new Embedding(classes, featureDim, rng), new Linear(featureDim, 1, rng), 1);
     }
 
     public int classes() {

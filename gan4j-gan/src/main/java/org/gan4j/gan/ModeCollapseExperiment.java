@@ -11,13 +11,13 @@ import org.gan4j.data.Mixtures;
 import org.gan4j.metrics.MixtureMetrics;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
-import org.gan4j.tensor.Tensor;
 
 /**
  * The 2-D mode-collapse benchmark of VEEGAN and PacGAN (Lin et al. 2018, Table 1), for the plain
  * GAN and each countermeasure: mlp2d (G 4×400 ReLU + BatchNorm, z = 2; D 3×200 ReLU), Adam 1e-4
  * with β1 0.8, batch 100, 100,000 training points, non-saturating loss; then 2,500 samples from G
- * (evaluation mode) judged by {@link MixtureMetrics}.
+ * (evaluation mode) judged by {@link MixtureMetrics}. PacGAN's packs are formed within the batch:
+ * 100 samples make 50 packs of 2.
  */
 public final class ModeCollapseExperiment {
     public static final List<String> DATASETS = List.of("ring8", "grid25");

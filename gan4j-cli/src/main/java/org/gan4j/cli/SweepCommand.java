@@ -123,7 +123,8 @@ final class SweepCommand implements Callable<Integer> {
     private List<Outcome> runAll(List<Combination> runs) {
         List<Callable<Outcome>> jobs = runs.stream().<Callable<Outcome>>map(c -> () -> runOne(c)).toList();
         return ParallelRuns.run(jobs, parallel, (count, o) -> System.out.printf(Locale.ROOT, "[%d/%d] %s: %s%s%n", count, runs.size(),
-                o.run().name(), o.status(), o.score() == null ? "" : " " + o.score().values()));
+                o.run().name(), o.status(), o.score() == null ? "" : o.score().values().entrySet().stream()
+                        .map(e -> " " + e.getKey() + " " + format(e.getValue())).collect(java.util.stream.Collectors.joining(","))));
     }
 
     /** Trains (or resumes, or keeps) one run, then scores it. A failing run is reported, not fatal to the sweep. */

@@ -121,6 +121,8 @@ final class Elementwise {
                 default -> {
                 }
             }
+        } else if (os == 1 && ((as == 1 && bs == 0) || (as == 0 && bs == 1))) {
+            i = broadcastRun(op, a, ai, as, b, bi, out, o, len);
         }
         switch (op) {
             case ADD -> {
@@ -160,6 +162,42 @@ final class Elementwise {
                 for (; i < len; i++) out[o + i * os] = a[ai + i * as] == b[bi + i * bs] ? 1f : 0f;
             }
         }
+    }
+
+    /**
+     * The vectorizable prefix of a run where one operand is dense and the other one value (a
+     * per-channel bias or scale over a plane); returns how many elements it wrote.
+     */
+    private static int broadcastRun(BinaryOp op, float[] a, int ai, int as, float[] b, int bi, float[] out, int o, int len) {
+        if (len < S.length()) return 0;   // also keeps an empty run from reading the single value
+        boolean scalarA = as == 0;
+        float[] dense = scalarA ? b : a;
+        int d = scalarA ? bi : ai;
+        FloatVector s = FloatVector.broadcast(S, scalarA ? a[ai] : b[bi]);
+        int i = 0, bound = S.loopBound(len);
+        switch (op) {
+            case ADD -> {
+                for (; i < bound; i += S.length()) va(dense, d + i).add(s).intoArray(out, o + i);
+            }
+            case MUL -> {
+                for (; i < bound; i += S.length()) va(dense, d + i).mul(s).intoArray(out, o + i);
+            }
+            case SUB -> {
+                for (; i < bound; i += S.length()) {
+                    FloatVector v = va(dense, d + i);
+                    (scalarA ? s.sub(v) : v.sub(s)).intoArray(out, o + i);
+                }
+            }
+            case DIV -> {
+                for (; i < bound; i += S.length()) {
+                    FloatVector v = va(dense, d + i);
+                    (scalarA ? s.div(v) : v.div(s)).intoArray(out, o + i);
+                }
+            }
+            default -> {
+            }
+        }
+        return i;
     }
 
     private static FloatVector va(float[] x, int at) {

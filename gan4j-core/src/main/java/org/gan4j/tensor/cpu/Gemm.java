@@ -113,14 +113,20 @@ final class Gemm {
             }
         }
 
-        /** The valid part of a tile into C, column by column (the columns may belong to different images). */
+        /** The valid part of a tile into C, in runs of columns that are contiguous there (one image each). */
         private void storeTile(float[] tile, int[] rowOff, int ir, int height, int j, int width, boolean overwrite) {
-            for (int q = 0; q < width; q++) {
-                int col = columnOffset(j + q);
+            for (int q0 = 0; q0 < width; ) {
+                int span = fold == Fold.COLUMNS ? Math.min(width - q0, n - (j + q0) % n) : width - q0;
+                int col = columnOffset(j + q0);
                 for (int r = 0; r < height; r++) {
-                    int at = rowOff[ir + r] + col;
-                    c[at] = overwrite ? tile[r * NR + q] : c[at] + tile[r * NR + q];
+                    int at = rowOff[ir + r] + col, t = r * NR + q0;
+                    if (overwrite) {
+                        System.arraycopy(tile, t, c, at, span);
+                    } else {
+                        for (int q = 0; q < span; q++) c[at + q] += tile[t + q];
+                    }
                 }
+                q0 += span;
             }
         }
 

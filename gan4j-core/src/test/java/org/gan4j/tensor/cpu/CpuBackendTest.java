@@ -191,6 +191,27 @@ class CpuBackendTest {
     }
 
     @Test
+    void gemmFoldsBatchesThatShareAMatrix() {
+        // One shared A lays the images' columns side by side, one B their rows, one C their depths:
+        // tiles then straddle image boundaries, which odd sizes (not multiples of the vector length) exercise.
+        Random r = new Random(23);
+        int[] sizes = {1, 5, 17, 49, 70};
+        CpuBackend[] backends = {new CpuBackend(1), CPU, new CpuBackend(3)};
+        float[][] alphaBeta = {{1, 0}, {0.5f, 1}, {-2, 0.25f}};
+        for (int trial = 0; trial < 48; trial++) {
+            int m = sizes[r.nextInt(sizes.length)], n = sizes[r.nextInt(sizes.length)], k = sizes[r.nextInt(sizes.length)];
+            int share = 1 + trial % 3, batch = 1 + r.nextInt(6);
+            float[] ab = alphaBeta[r.nextInt(alphaBeta.length)];
+            checkGemm(r, r.nextBoolean(), r.nextBoolean(), m, n, k, ab[0], ab[1], batch, share == 1, share == 2, share == 3,
+                      backends[trial % backends.length]);
+        }
+        // a depth that crosses several KC slices, and columns that cross several panels, across images
+        checkGemm(r, true, false, 64, 196, 300, 1, 0, 5, false, false, true, CPU);
+        checkGemm(r, false, false, 33, 301, 75, 1, 0, 7, true, false, false, CPU);
+        checkGemm(r, false, true, 130, 20, 40, 1, 0.5f, 9, false, true, false, CPU);
+    }
+
+    @Test
     void gemmWithZeroBetaOverwritesNaN() {
         float[] c = {Float.NaN, Float.POSITIVE_INFINITY, Float.NaN, Float.NaN};
         Storage sc = store(c);

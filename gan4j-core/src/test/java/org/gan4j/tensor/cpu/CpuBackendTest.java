@@ -321,6 +321,8 @@ class CpuBackendTest {
         {{100_003}, {1}, {1}},
         {{333, 301}, {301, 1}, {0, 1}},
         {{301, 333}, {1, 301}, {333, 1}},
+        {{3, 37}, {1, 0}, {37, 1}},         // one value of a per run of b (vector path plus an odd tail)
+        {{4, 2, 33}, {66, 33, 1}, {0, 1, 0}},  // a per-channel value of b over each plane
     };
 
     @ParameterizedTest

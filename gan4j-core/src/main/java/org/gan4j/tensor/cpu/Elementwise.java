@@ -13,6 +13,7 @@ import org.gan4j.tensor.UnaryOp;
  */
 final class Elementwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final FloatVector ZERO = FloatVector.zero(S);
 
     /** PyTorch's softplus returns x unchanged above this (beta 1, threshold 20). */
     private static final float SOFTPLUS_THRESHOLD = 20f;
@@ -49,6 +50,28 @@ final class Elementwise {
                 for (; i < bound; i += S.length()) {
                     FloatVector v = FloatVector.fromArray(S, x, i);
                     v.mul(p).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+                }
+            }
+            // the steps and flags of backward passes and checks: NaN compares false, as in apply
+            case LEAKY_STEP -> {
+                FloatVector slope = FloatVector.broadcast(S, p);
+                for (; i < bound; i += S.length()) {
+                    slope.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
+                }
+            }
+            case GT_SCALAR -> {
+                for (; i < bound; i += S.length()) {
+                    ZERO.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, p)).intoArray(out, i);
+                }
+            }
+            case LT_SCALAR -> {
+                for (; i < bound; i += S.length()) {
+                    ZERO.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.LT, p)).intoArray(out, i);
+                }
+            }
+            case NON_FINITE -> {
+                for (; i < bound; i += S.length()) {
+                    ZERO.blend(1f, FloatVector.fromArray(S, x, i).test(VectorOperators.IS_FINITE).not()).intoArray(out, i);
                 }
             }
             default -> {

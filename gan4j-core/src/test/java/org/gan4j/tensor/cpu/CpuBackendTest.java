@@ -469,6 +469,11 @@ class CpuBackendTest {
                 outer = 3;
                 len = 40_000;
                 inner = 1;
+            } else if (trial == 1) {
+                // columns in more than one block
+                outer = 2;
+                len = 5;
+                inner = 1100;
             }
             float[] x = new float[outer * len * inner];
             for (int i = 0; i < x.length; i++) x[i] = r.nextInt(11) - 5;    // many ties

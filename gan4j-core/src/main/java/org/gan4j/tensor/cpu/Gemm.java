@@ -207,7 +207,15 @@ final class Gemm {
                             }
                         } else {
                             int src = e * strideB + pl * ldb + j;
-                            for (int t = 0; t < len; t++) System.arraycopy(b, src + t * ldb, dst, d + t * NR, span);
+                            if (span == NR) {
+                                for (int t = 0; t < len; t++) {
+                                    int from = src + t * ldb, to = d + t * NR;
+                                    FloatVector.fromArray(S, b, from).intoArray(dst, to);
+                                    FloatVector.fromArray(S, b, from + VL).intoArray(dst, to + VL);
+                                }
+                            } else {
+                                for (int t = 0; t < len; t++) System.arraycopy(b, src + t * ldb, dst, d + t * NR, span);
+                            }
                         }
                         p += len;
                     }

@@ -16,9 +16,15 @@ public final class Functional {
     private Functional() {
     }
 
-    /** x [..., in] · wᵀ [out, in] + b [out]. */
+    /** x [..., in] · wᵀ [out, in] + b [out]. The GEMM reads w transposed, so no transposed copy is made. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        Tensor y = x.matmul(weight.transpose(0, 1));
+        int[] ys = x.shape().clone(), ws = weight.shape();
+        if (ys.length == 0 || ws.length != 2 || ys[ys.length - 1] != ws[1]) {
+            throw new IllegalArgumentException("linear: input " + Arrays.toString(ys) + " does not match weight " + Arrays.toString(ws));
+        }
+        ys[ys.length - 1] = ws[0];
+        Tensor rows = x.reshape(1, x.numel() / ws[1], ws[1]);
+        Tensor y = Tensor.bmm(rows, false, weight.reshape(1, ws[0], ws[1]), true, false).reshape(ys);
         return bias == null ? y : y.add(bias);
     }
 

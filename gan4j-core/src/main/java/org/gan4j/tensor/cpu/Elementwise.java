@@ -121,29 +121,7 @@ final class Elementwise {
                        float[] out, int o, int os, int len) {
         int i = 0;
         if (as == 1 && bs == 1 && os == 1) {
-            int bound = S.loopBound(len);
-            switch (op) {
-                case ADD -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).add(va(b, bi + i)).intoArray(out, o + i);
-                }
-                case SUB -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).sub(va(b, bi + i)).intoArray(out, o + i);
-                }
-                case MUL -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).mul(va(b, bi + i)).intoArray(out, o + i);
-                }
-                case DIV -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).div(va(b, bi + i)).intoArray(out, o + i);
-                }
-                case MAX -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).max(va(b, bi + i)).intoArray(out, o + i);
-                }
-                case MIN -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).min(va(b, bi + i)).intoArray(out, o + i);
-                }
-                default -> {
-                }
-            }
+            i = denseRun(op, a, ai, b, bi, out, o, len);
         } else if (os == 1 && ((as == 1 && bs == 0) || (as == 0 && bs == 1))) {
             i = broadcastRun(op, a, ai, as, b, bi, out, o, len);
         }
@@ -188,36 +166,80 @@ final class Elementwise {
     }
 
     /**
+     * The vectorizable prefix of a dense run; returns how many elements it wrote. Kept apart from
+     * the scalar loops so that the compiler's budget covers every vector operation (one it gives up
+     * on allocates a box per vector).
+     */
+    private static int denseRun(BinaryOp op, float[] a, int ai, float[] b, int bi, float[] out, int o, int len) {
+        int i = 0, bound = S.loopBound(len);
+        switch (op) {
+            case ADD -> {
+                for (; i < bound; i += S.length()) va(a, ai + i).add(va(b, bi + i)).intoArray(out, o + i);
+            }
+            case SUB -> {
+                for (; i < bound; i += S.length()) va(a, ai + i).sub(va(b, bi + i)).intoArray(out, o + i);
+            }
+            case MUL -> {
+                for (; i < bound; i += S.length()) va(a, ai + i).mul(va(b, bi + i)).intoArray(out, o + i);
+            }
+            case DIV -> {
+                for (; i < bound; i += S.length()) va(a, ai + i).div(va(b, bi + i)).intoArray(out, o + i);
+            }
+            case MAX -> {
+                for (; i < bound; i += S.length()) va(a, ai + i).max(va(b, bi + i)).intoArray(out, o + i);
+            }
+            case MIN -> {
+                for (; i < bound; i += S.length()) va(a, ai + i).min(va(b, bi + i)).intoArray(out, o + i);
+            }
+            default -> {
+            }
+        }
+        return i;
+    }
+
+    /**
      * The vectorizable prefix of a run where one operand is dense and the other one value (a
      * per-channel bias or scale over a plane); returns how many elements it wrote.
      */
     private static int broadcastRun(BinaryOp op, float[] a, int ai, int as, float[] b, int bi, float[] out, int o, int len) {
         if (len < S.length()) return 0;   // also keeps an empty run from reading the single value
-        boolean scalarA = as == 0;
-        float[] dense = scalarA ? b : a;
-        int d = scalarA ? bi : ai;
-        FloatVector s = FloatVector.broadcast(S, scalarA ? a[ai] : b[bi]);
         int i = 0, bound = S.loopBound(len);
-        switch (op) {
-            case ADD -> {
-                for (; i < bound; i += S.length()) va(dense, d + i).add(s).intoArray(out, o + i);
-            }
-            case MUL -> {
-                for (; i < bound; i += S.length()) va(dense, d + i).mul(s).intoArray(out, o + i);
-            }
-            case SUB -> {
-                for (; i < bound; i += S.length()) {
-                    FloatVector v = va(dense, d + i);
-                    (scalarA ? s.sub(v) : v.sub(s)).intoArray(out, o + i);
+        // one loop per case: a vector chosen by a condition would be boxed
+        if (as == 0) {
+            FloatVector s = FloatVector.broadcast(S, a[ai]);
+            switch (op) {
+                case ADD -> {
+                    for (; i < bound; i += S.length()) s.add(va(b, bi + i)).intoArray(out, o + i);
+                }
+                case SUB -> {
+                    for (; i < bound; i += S.length()) s.sub(va(b, bi + i)).intoArray(out, o + i);
+                }
+                case MUL -> {
+                    for (; i < bound; i += S.length()) s.mul(va(b, bi + i)).intoArray(out, o + i);
+                }
+                case DIV -> {
+                    for (; i < bound; i += S.length()) s.div(va(b, bi + i)).intoArray(out, o + i);
+                }
+                default -> {
                 }
             }
-            case DIV -> {
-                for (; i < bound; i += S.length()) {
-                    FloatVector v = va(dense, d + i);
-                    (scalarA ? s.div(v) : v.div(s)).intoArray(out, o + i);
+        } else {
+            FloatVector s = FloatVector.broadcast(S, b[bi]);
+            switch (op) {
+                case ADD -> {
+                    for (; i < bound; i += S.length()) va(a, ai + i).add(s).intoArray(out, o + i);
                 }
-            }
-            default -> {
+                case SUB -> {
+                    for (; i < bound; i += S.length()) va(a, ai + i).sub(s).intoArray(out, o + i);
+                }
+                case MUL -> {
+                    for (; i < bound; i += S.length()) va(a, ai + i).mul(s).intoArray(out, o + i);
+                }
+                case DIV -> {
+                    for (; i < bound; i += S.length()) va(a, ai + i).div(s).intoArray(out, o + i);
+                }
+                default -> {
+                }
             }
         }
         return i;

@@ -3,16 +3,16 @@ package org.gan4j.tensor.cpu;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.gan4j.tensor.ReduceOp;
 
 /** Reductions of strided runs of values. Sums accumulate in double, vectorized where the run is dense. */
 final class Reduce {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** Floats with as many lanes as D: widening them to doubles is one instruction. */
+    private static final VectorSpecies<Float> S = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int VL = S.length();
-    /** Double vectors per float vector (two where the double species has half the lanes). */
-    private static final int PARTS = VL / D.length();
 
     /** Per-thread double accumulators for column sums. */
     private static final ThreadLocal<double[]> COLUMNS = ThreadLocal.withInitial(() -> new double[Columns.WIDTH]);
@@ -28,14 +28,12 @@ final class Reduce {
         if (op == ReduceOp.SUM) {
             double sum = 0;
             int l = 0;
-            if (stride == 1 && PARTS <= 2 && len >= VL) {
-                DoubleVector lo = DoubleVector.zero(D), hi = lo;
+            if (stride == 1 && len >= VL) {
+                DoubleVector acc = DoubleVector.zero(D);
                 for (int bound = S.loopBound(len); l < bound; l += VL) {
-                    FloatVector v = FloatVector.fromArray(S, x, start + l);
-                    lo = lo.add(v.convertShape(VectorOperators.F2D, D, 0));
-                    if (PARTS == 2) hi = hi.add(v.convertShape(VectorOperators.F2D, D, 1));
+                    acc = acc.add(FloatVector.fromArray(S, x, start + l).convertShape(VectorOperators.F2D, D, 0));
                 }
-                sum = lo.add(hi).reduceLanes(VectorOperators.ADD);
+                sum = acc.reduceLanes(VectorOperators.ADD);
             }
             for (; l < len; l++) sum += x[start + l * stride];
             return (float) sum;
@@ -72,13 +70,9 @@ final class Reduce {
             java.util.Arrays.fill(acc, 0, width, 0);
             for (int l = 0; l < len; l++) {
                 int base = (row * len + l) * inner + j0, j = 0;
-                if (PARTS == 2) {
-                    for (int bound = S.loopBound(width); j < bound; j += VL) {
-                        FloatVector v = FloatVector.fromArray(S, x, base + j);
-                        DoubleVector.fromArray(D, acc, j).add(v.convertShape(VectorOperators.F2D, D, 0)).intoArray(acc, j);
-                        DoubleVector.fromArray(D, acc, j + D.length())
-                                .add(v.convertShape(VectorOperators.F2D, D, 1)).intoArray(acc, j + D.length());
-                    }
+                for (int bound = S.loopBound(width); j < bound; j += VL) {
+                    DoubleVector.fromArray(D, acc, j)
+                            .add(FloatVector.fromArray(S, x, base + j).convertShape(VectorOperators.F2D, D, 0)).intoArray(acc, j);
                 }
                 for (; j < width; j++) acc[j] += x[base + j];
             }

@@ -22,8 +22,10 @@ public final class Functional {
         if (ys.length == 0 || ws.length != 2 || ys[ys.length - 1] != ws[1]) {
             throw new IllegalArgumentException("linear: input " + Arrays.toString(ys) + " does not match weight " + Arrays.toString(ws));
         }
+        int n = 1;
+        for (int d = 0; d < ys.length - 1; d++) n *= ys[d];
         ys[ys.length - 1] = ws[0];
-        Tensor rows = x.reshape(1, x.numel() / ws[1], ws[1]);
+        Tensor rows = x.reshape(1, n, ws[1]);
         Tensor y = Tensor.bmm(rows, false, weight.reshape(1, ws[0], ws[1]), true, false).reshape(ys);
         return bias == null ? y : y.add(bias);
     }

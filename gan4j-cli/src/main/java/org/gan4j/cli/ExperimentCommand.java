@@ -33,7 +33,7 @@ final class ExperimentCommand implements Runnable {
                     "printed next to the published rows."})
     static final class Modes implements Callable<Integer> {
         /** What --quick runs: the CI-sized check. */
-        static final long QUICK_STEPS = 1500;
+        static final long QUICK_STEPS = 4000;
 
         @Option(names = "--quick", description = "ring8 only, gan and pacgan2, one seed, " + QUICK_STEPS + " steps")
         boolean quick;

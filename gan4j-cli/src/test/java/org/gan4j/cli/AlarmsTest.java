@@ -79,17 +79,10 @@ class AlarmsTest {
     @Test
     void aDivergingRunWritesItsAlarmsToTheLogAndAlarmsJsonl() throws Exception {
         Path run = tmp.resolve("nan");
-        var out = new java.io.ByteArrayOutputStream();
-        var old = System.out;
-        System.setOut(new java.io.PrintStream(out, true));
-        try {
-            Main.run("train", "--model", "mlp2d", "--data", "ring8", "--g-hidden", "16", "--d-hidden", "16", "--batch-size", "16",
-                    "--device", "cpu", "--lr-g", "1e12", "--lr-d", "1e12", "--steps", "200", "--checkpoint-every", "1",
-                    "--max-rollbacks", "1", "--out", run.toString());
-        } finally {
-            System.setOut(old);
-        }
-        assertTrue(out.toString().contains("alarm at step"), out.toString());
+        String out = CommandLine.run("train", "--model", "mlp2d", "--data", "ring8", "--g-hidden", "16", "--d-hidden", "16",
+                "--batch-size", "16", "--device", "cpu", "--lr-g", "1e12", "--lr-d", "1e12", "--steps", "200", "--checkpoint-every", "1",
+                "--max-rollbacks", "1", "--out", run.toString()).out();
+        assertTrue(out.contains("alarm at step"), out);
         List<String> alarms = Files.readAllLines(run.resolve("alarms.jsonl"));
         assertTrue(alarms.size() >= 2 && alarms.stream().allMatch(l -> l.contains("\"kind\":\"loss\"")), alarms.toString());
     }

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.gan4j.gan.GanModel;
 import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.Models;
@@ -30,15 +27,9 @@ class BenchCommandTest {
         String[] args = new String[TINY.length + extra.length];
         System.arraycopy(TINY, 0, args, 0, TINY.length);
         System.arraycopy(extra, 0, args, TINY.length, extra.length);
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Main.run(args));
-        } finally {
-            System.setOut(old);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        CommandLine r = CommandLine.run(args);
+        assertEquals(0, r.status(), r.err());
+        return r.out();
     }
 
     @Test

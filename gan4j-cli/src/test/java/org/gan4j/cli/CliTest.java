@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,24 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
     @TempDir
     Path tmp;
-
-    /** Runs the command line, capturing what it prints. */
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result gan4j(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int status = Main.run(args);
-            return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     private static final String[] SMALL = {"--model", "mlp2d", "--data", "ring8", "--g-hidden", "32,32", "--d-hidden", "32",
             "--batch-size", "32", "--lr-g", "1e-3", "--lr-d", "1e-3", "--device", "cpu"};
@@ -58,7 +37,7 @@ class CliTest {
     @Test
     void trainWritesTheWholeRunDirectory() throws IOException {
         Path run = tmp.resolve("run");
-        Result r = gan4j(args(SMALL, "--steps", "40", "--sample-every", "20", "--checkpoint-every", "20", "--out", run.toString()));
+        CommandLine r = CommandLine.run(args(SMALL, "--steps", "40", "--sample-every", "20", "--checkpoint-every", "20", "--out", run.toString()));
         assertEquals(0, r.status(), r.err() + r.out());
         assertTrue(Files.isRegularFile(run.resolve("config.json")));
         assertEquals(40, Files.readAllLines(run.resolve("metrics.jsonl")).size());
@@ -74,9 +53,9 @@ class CliTest {
     @Test
     void aResumedRunEndsBitIdenticalToAnUninterruptedOne() {
         Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
-        assertEquals(0, gan4j(args(SMALL, "--steps", "30", "--checkpoint-every", "10", "--out", whole.toString())).status());
-        assertEquals(0, gan4j(args(SMALL, "--steps", "17", "--checkpoint-every", "10", "--out", parts.toString())).status());
-        Result resumed = gan4j("train", "--resume", parts.toString(), "--steps", "30");
+        assertEquals(0, CommandLine.run(args(SMALL, "--steps", "30", "--checkpoint-every", "10", "--out", whole.toString())).status());
+        assertEquals(0, CommandLine.run(args(SMALL, "--steps", "17", "--checkpoint-every", "10", "--out", parts.toString())).status());
+        CommandLine resumed = CommandLine.run("train", "--resume", parts.toString(), "--steps", "30");
         assertEquals(0, resumed.status(), resumed.err());
         assertTrue(resumed.out().contains("resumed from checkpoints/step-000017.safetensors at step 17"), resumed.out());
         Map<String, Tensor> a = latest(whole), b = latest(parts);
@@ -87,7 +66,7 @@ class CliTest {
     @Test
     void divergenceRollsBackThenStopsWithoutAPoisonedCheckpoint() {
         Path run = tmp.resolve("nan");
-        Result r = gan4j(args(new String[] {"--model", "mlp2d", "--data", "ring8", "--g-hidden", "16", "--d-hidden", "16",
+        CommandLine r = CommandLine.run(args(new String[] {"--model", "mlp2d", "--data", "ring8", "--g-hidden", "16", "--d-hidden", "16",
                 "--batch-size", "16", "--device", "cpu"}, "--lr-g", "1e12", "--lr-d", "1e12", "--steps", "200",
                 "--checkpoint-every", "1", "--out", run.toString()));
         assertEquals(1, r.status(), r.out());
@@ -99,25 +78,25 @@ class CliTest {
     @Test
     void badInputGetsOneClearLineAndNoRunDirectory() {
         Path run = tmp.resolve("never");
-        Result model = gan4j("train", "--model", "resnet", "--out", run.toString());
+        CommandLine model = CommandLine.run("train", "--model", "resnet", "--out", run.toString());
         assertEquals(1, model.status());
         assertTrue(model.err().contains("unknown model 'resnet'"), model.err());
-        Result batch = gan4j(args(SMALL, "--batch-size", "1000000", "--out", run.toString()));
+        CommandLine batch = CommandLine.run(args(SMALL, "--batch-size", "1000000", "--out", run.toString()));
         assertEquals(1, batch.status());
         assertTrue(batch.err().contains("larger than the dataset"), batch.err());
-        Result flag = gan4j("train", "--bogus");
+        CommandLine flag = CommandLine.run("train", "--bogus");
         assertEquals(2, flag.status());
         assertTrue(flag.err().contains("--bogus"), flag.err());
         assertFalse(Files.exists(run), "nothing half-written");
-        Result data = gan4j("train", "--data", "no-such-set", "--out", run.toString());
+        CommandLine data = CommandLine.run("train", "--data", "no-such-set", "--out", run.toString());
         assertEquals(1, data.status());
         assertTrue(data.err().contains("no-such-set"), data.err());
-        Result cuda = gan4j(args(SMALL, "--device", "cuda", "--steps", "2", "--out", run.toString()));
+        CommandLine cuda = CommandLine.run(args(SMALL, "--device", "cuda", "--steps", "2", "--out", run.toString()));
         assertEquals(1, cuda.status());
         // without a GPU: one line naming the driver library (not found, or the call that failed)
         assertTrue(cuda.err().startsWith("gan4j: --device cuda: ") && cuda.err().contains("libcuda.so.1")
                 && cuda.err().strip().lines().count() == 1, cuda.err());
-        Result resume = gan4j("train", "--resume", tmp.toString());
+        CommandLine resume = CommandLine.run("train", "--resume", tmp.toString());
         assertEquals(1, resume.status());
         assertTrue(resume.err().contains("is not a gan4j run directory"), resume.err());
         assertFalse(Files.exists(run), "nothing half-written");
@@ -126,7 +105,7 @@ class CliTest {
     @Test
     void unwritableOutputIsRefused() throws IOException {
         Path file = Files.writeString(tmp.resolve("file"), "x");
-        Result r = gan4j(args(SMALL, "--steps", "2", "--out", file.resolve("run").toString()));
+        CommandLine r = CommandLine.run(args(SMALL, "--steps", "2", "--out", file.resolve("run").toString()));
         assertEquals(1, r.status());
         assertTrue(r.err().contains("cannot create run directory"), r.err());
     }
@@ -134,22 +113,22 @@ class CliTest {
     @Test
     void generateInterpolateAndInfoWorkOnATrainedRun() throws IOException {
         Path run = tmp.resolve("g");
-        assertEquals(0, gan4j("train", "--model", "cgan-mlp", "--data", DataSources.DEFAULT, "--g-hidden", "16,16", "--d-hidden", "16",
+        assertEquals(0, CommandLine.run("train", "--model", "cgan-mlp", "--data", DataSources.DEFAULT, "--g-hidden", "16,16", "--d-hidden", "16",
                 "--steps", "3", "--batch-size", "8", "--device", "cpu", "--out", run.toString()).status());
         Path grid = tmp.resolve("grid.png");
-        Result g = gan4j("generate", run.toString(), "--count", "10", "--class", "7", "--out", grid.toString());
+        CommandLine g = CommandLine.run("generate", run.toString(), "--count", "10", "--class", "7", "--out", grid.toString());
         assertEquals(0, g.status(), g.err());
         assertTrue(ImageIO.read(grid.toFile()).getWidth() > 28 * 3);
-        Result badClass = gan4j("generate", run.toString(), "--count", "4", "--class", "12", "--out", grid.toString());
+        CommandLine badClass = CommandLine.run("generate", run.toString(), "--count", "4", "--class", "12", "--out", grid.toString());
         assertEquals(1, badClass.status());
         assertTrue(badClass.err().contains("--class 12 out of range"), badClass.err());
         Path gif = tmp.resolve("walk.gif");
-        assertEquals(0, gan4j("interpolate", run.toString(), "--from", "1", "--to", "2", "--steps", "4", "--out", gif.toString()).status());
+        assertEquals(0, CommandLine.run("interpolate", run.toString(), "--from", "1", "--to", "2", "--steps", "4", "--out", gif.toString()).status());
         assertTrue(Files.size(gif) > 100);
-        Result info = gan4j("info", "--model", "dcgan28");
+        CommandLine info = CommandLine.run("info", "--model", "dcgan28");
         assertEquals(0, info.status(), info.err());
         assertTrue(info.out().contains("ConvTranspose2d") && info.out().contains("parameters"), info.out());
-        Result notARun = gan4j("generate", tmp.toString(), "--out", grid.toString());
+        CommandLine notARun = CommandLine.run("generate", tmp.toString(), "--out", grid.toString());
         assertEquals(1, notARun.status());
         assertTrue(notARun.err().contains("not a gan4j run directory"), notARun.err());
     }
@@ -157,14 +136,14 @@ class CliTest {
     @Test
     void theWeightAverageSamplesWithBatchNormStatisticsOfItsOwn() {
         Path run = tmp.resolve("ema");
-        assertEquals(0, gan4j(args(SMALL, "--steps", "20", "--ema", "0.9", "--out", run.toString())).status());
+        assertEquals(0, CommandLine.run(args(SMALL, "--steps", "20", "--ema", "0.9", "--out", run.toString())).status());
         Map<String, Tensor> saved = latest(run);
         String stat = "main.1.running_mean";
         assertFalse(java.util.Arrays.equals(saved.get("generator." + stat).toArray(), saved.get("ema." + stat).toArray()),
                 "the average's statistics are estimated for its weights, not copied from G");
         TrainedModel average = TrainedModel.load(run, true);
         assertArrayEquals(saved.get("ema." + stat).toArray(), average.generator().stateDict().get(stat).toArray());
-        Result g = gan4j("generate", run.toString(), "--ema", "--count", "16", "--out", tmp.resolve("ema.png").toString());
+        CommandLine g = CommandLine.run("generate", run.toString(), "--ema", "--count", "16", "--out", tmp.resolve("ema.png").toString());
         assertEquals(0, g.status(), g.err());
     }
 }

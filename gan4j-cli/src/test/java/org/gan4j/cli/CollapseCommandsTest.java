@@ -3,9 +3,6 @@ package org.gan4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,63 +15,49 @@ class CollapseCommandsTest {
     @TempDir
     Path tmp;
 
-    private static String[] gan4j(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int status = Main.run(args);
-            return new String[] {Integer.toString(status), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void trainBuildsTheChosenCountermeasuresAndResumesWithThem() throws Exception {
         Path run = tmp.resolve("run");
         String[] small = {"train", "--model", "mlp2d", "--data", "ring8", "--g-hidden", "16", "--d-hidden", "16", "--batch-size", "20",
                 "--device", "cpu", "--pack", "2", "--minibatch-discrimination", "--minibatch-std", "--spectral-norm", "--out", run.toString()};
-        String[] r = gan4j(concat(small, "--steps", "10"));
-        assertEquals("0", r[0], r[1] + r[2]);
+        CommandLine r = CommandLine.run(concat(small, "--steps", "10"));
+        assertEquals(0, r.status(), r.out() + r.err());
         String config = Files.readString(run.resolve("config.json")).replaceAll("\\s", "");
         assertTrue(config.contains("\"countermeasures\":{\"pack\":2,\"minibatchKernels\":32,\"minibatchStd\":true,\"spectralNorm\":true}"), config);
         var names = SafeTensors.read(new RunDirectory(run).latestCheckpoint()).tensors().keySet();
         assertTrue(names.contains("discriminator.main.0.weight_orig"), names.toString());
         assertTrue(names.contains("discriminator.main.3.T"), names.toString());
-        r = gan4j("train", "--resume", run.toString(), "--steps", "20");
-        assertEquals("0", r[0], r[1] + r[2]);
-        assertTrue(r[1].contains("resumed from checkpoints/step-000010.safetensors at step 10"), r[1]);
+        r = CommandLine.run("train", "--resume", run.toString(), "--steps", "20");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("resumed from checkpoints/step-000010.safetensors at step 10"), r.out());
     }
 
     @Test
     void badCountermeasureSettingsFailWithOneLine() {
-        String[] r = gan4j("train", "--model", "mlp2d", "--data", "ring8", "--batch-size", "25", "--pack", "2", "--device", "cpu", "--out", tmp.resolve("a").toString());
-        assertEquals("1", r[0]);
-        assertEquals("gan4j: --batch-size 25 must be divisible by --pack 2", r[2].strip());
-        r = gan4j("train", "--model", "cgan-mlp", "--spectral-norm", "--device", "cpu", "--out", tmp.resolve("b").toString());
-        assertEquals("1", r[0]);
-        assertTrue(r[2].strip().contains("unconditional models only"), r[2]);
+        CommandLine r = CommandLine.run("train", "--model", "mlp2d", "--data", "ring8", "--batch-size", "25", "--pack", "2", "--device", "cpu", "--out", tmp.resolve("a").toString());
+        assertEquals(1, r.status());
+        assertEquals("gan4j: --batch-size 25 must be divisible by --pack 2", r.err().strip());
+        r = CommandLine.run("train", "--model", "cgan-mlp", "--spectral-norm", "--device", "cpu", "--out", tmp.resolve("b").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().strip().contains("unconditional models only"), r.err());
     }
 
     @Test
     void experimentModesPrintsItsTableBesideThePublishedRows() throws Exception {
         Path out = tmp.resolve("modes");
-        String[] r = gan4j("experiment", "modes", "--steps", "20", "--seeds", "2", "--variants", "gan,pacgan2", "--datasets", "ring8",
+        CommandLine r = CommandLine.run("experiment", "modes", "--steps", "20", "--seeds", "2", "--variants", "gan,pacgan2", "--datasets", "ring8",
                 "--out", out.toString());
-        assertEquals("0", r[0], r[1] + r[2]);
-        assertTrue(r[1].contains("| ring8 | gan | 2 | 20 |"), r[1]);
-        assertTrue(r[1].contains("| 6.3 | 98.2 |"), "published ring8 GAN row: " + r[1]);
-        assertTrue(r[1].contains("| 7.9 | 95.6 |"), "published ring8 PacGAN2 row: " + r[1]);
-        assertTrue(r[1].contains("stacked-mnist") && r[1].contains("needs the MNIST classifier"), r[1]);
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("| ring8 | gan | 2 | 20 |"), r.out());
+        assertTrue(r.out().contains("| 6.3 | 98.2 |"), "published ring8 GAN row: " + r.out());
+        assertTrue(r.out().contains("| 7.9 | 95.6 |"), "published ring8 PacGAN2 row: " + r.out());
+        assertTrue(r.out().contains("stacked-mnist") && r.out().contains("needs the MNIST classifier"), r.out());
         List<String> csv = Files.readAllLines(out.resolve("modes.csv"));
         assertEquals(5, csv.size(), csv.toString());
         assertTrue(csv.get(1).startsWith("ring8,gan,1,20,"), csv.get(1));
-        r = gan4j("experiment", "modes", "--variants", "nope");
-        assertEquals("1", r[0]);
-        assertTrue(r[2].contains("unknown variant 'nope'"), r[2]);
+        r = CommandLine.run("experiment", "modes", "--variants", "nope");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("unknown variant 'nope'"), r.err());
     }
 
     private static final String BASE = "--model mlp2d --data ring8 --g-hidden 16,16 --batch-size 20 --steps 30 --lr-d 1e-3 --device cpu --sample-every 1000";
@@ -82,8 +65,8 @@ class CollapseCommandsTest {
     @Test
     void sweepTrainsRanksAndResumes() throws Exception {
         Path dir = tmp.resolve("sweep");
-        String[] r = gan4j("sweep", "--base", BASE, "--grid", "spectral-norm=false,true", "--grid", "d-hidden=8,16x8", "--out", dir.toString(), "--parallel", "2");
-        assertEquals("0", r[0], r[1] + r[2]);
+        CommandLine r = CommandLine.run("sweep", "--base", BASE, "--grid", "spectral-norm=false,true", "--grid", "d-hidden=8,16x8", "--out", dir.toString(), "--parallel", "2");
+        assertEquals(0, r.status(), r.out() + r.err());
         for (String name : List.of("spectral-norm=false_d-hidden=8", "spectral-norm=false_d-hidden=16x8", "spectral-norm=true_d-hidden=8",
                 "spectral-norm=true_d-hidden=16x8")) {
             assertTrue(Files.isRegularFile(dir.resolve(name).resolve("checkpoints/latest")), name);
@@ -109,20 +92,20 @@ class CollapseCommandsTest {
         assertTrue(Files.size(dir.resolve("sweep-losses.png")) > 1000);
 
         // a second call keeps finished runs
-        String[] again = gan4j("sweep", "--base", BASE, "--grid", "spectral-norm=false,true", "--grid", "d-hidden=8,16x8", "--out", dir.toString());
-        assertEquals("0", again[0], again[1] + again[2]);
-        assertEquals(4, again[1].lines().filter(l -> l.startsWith("[") && l.contains(": finished earlier")).count(), again[1]);
+        CommandLine again = CommandLine.run("sweep", "--base", BASE, "--grid", "spectral-norm=false,true", "--grid", "d-hidden=8,16x8", "--out", dir.toString());
+        assertEquals(0, again.status(), again.out() + again.err());
+        assertEquals(4, again.out().lines().filter(l -> l.startsWith("[") && l.contains(": finished earlier")).count(), again.out());
         assertEquals(Files.readString(dir.resolve("sweep.csv")).replaceAll("finished earlier", "trained"), String.join("\n", csv) + "\n");
     }
 
     @Test
     void badGridsFailWithOneLine() {
-        String[] r = gan4j("sweep", "--grid", "lr-g", "--out", tmp.resolve("x").toString());
-        assertEquals("1", r[0]);
-        assertTrue(r[2].contains("expected OPTION=V1,V2"), r[2]);
-        r = gan4j("sweep", "--base", BASE, "--grid", "no-such-option=1,2", "--out", tmp.resolve("y").toString());
-        assertEquals("1", r[0]);
-        assertTrue(r[2].contains("no-such-option"), r[2]);
+        CommandLine r = CommandLine.run("sweep", "--grid", "lr-g", "--out", tmp.resolve("x").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("expected OPTION=V1,V2"), r.err());
+        r = CommandLine.run("sweep", "--base", BASE, "--grid", "no-such-option=1,2", "--out", tmp.resolve("y").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("no-such-option"), r.err());
         assertTrue(!Files.exists(tmp.resolve("y")), "nothing is trained when a run's options are wrong");
     }
 

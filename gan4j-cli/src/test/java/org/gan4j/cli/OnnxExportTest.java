@@ -70,8 +70,8 @@ class OnnxExportTest {
     void exportCommandWritesAModelThatOnnxRuntimeRunsLikeGan4j(String model) throws Exception {
         Path run = PyTorchInteropTest.imported(model, tmp);
         Path onnx = tmp.resolve(model + ".onnx");
-        var r = PyTorchInteropTest.gan4j("export", run.toString(), "--format", "onnx", "--out", onnx.toString());
-        assertEquals(0, r.getKey(), r.getValue());
+        var r = CommandLine.run("export", run.toString(), "--format", "onnx", "--out", onnx.toString());
+        assertEquals(0, r.status(), r.err());
 
         var golden = PyTorchInteropTest.Golden.of(model);
         Tensor own;
@@ -112,8 +112,8 @@ class OnnxExportTest {
     @Test
     void unknownFormatIsRefused() throws IOException {
         Path run = PyTorchInteropTest.imported("mlp", tmp);
-        var r = PyTorchInteropTest.gan4j("export", run.toString(), "--format", "tflite", "--out", tmp.resolve("g").toString());
-        assertEquals(1, r.getKey());
-        assertTrue(r.getValue().contains("--format: unknown format 'tflite'"), r.getValue());
+        var r = CommandLine.run("export", run.toString(), "--format", "tflite", "--out", tmp.resolve("g").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("--format: unknown format 'tflite'"), r.err());
     }
 }

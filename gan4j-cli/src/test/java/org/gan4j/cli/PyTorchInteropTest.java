@@ -3,10 +3,7 @@ package org.gan4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -34,23 +31,11 @@ class PyTorchInteropTest {
         }
     }
 
-    /** Runs the command line; returns its status and what it printed to stderr. */
-    static Map.Entry<Integer, String> gan4j(String... args) {
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            return Map.entry(Main.run(args), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(oldErr);
-        }
-    }
-
     /** A run directory made by import-weights from the golden PyTorch weights of {@code model}. */
     static Path imported(String model, Path dir) {
         Path run = dir.resolve(model);
-        var r = gan4j("import-weights", resource(model + ".safetensors").toString(), "--model", model, "--out", run.toString());
-        assertEquals(0, r.getKey(), r.getValue());
+        var r = CommandLine.run("import-weights", resource(model + ".safetensors").toString(), "--model", model, "--out", run.toString());
+        assertEquals(0, r.status(), r.err());
         return run;
     }
 
@@ -89,21 +74,21 @@ class PyTorchInteropTest {
         System.out.println(model + ": gan4j vs PyTorch, max abs difference " + diff);
         assertTrue(diff <= 1e-5f, model + ": max abs difference " + diff);
         // and the imported run is a run the other commands accept
-        var r = gan4j("generate", tmp.resolve(model).toString(), "--count", "4", "--out", tmp.resolve(model + ".png").toString());
-        assertEquals(0, r.getKey(), r.getValue());
+        var r = CommandLine.run("generate", tmp.resolve(model).toString(), "--count", "4", "--out", tmp.resolve(model + ".png").toString());
+        assertEquals(0, r.status(), r.err());
         assertTrue(Files.isRegularFile(tmp.resolve(model + ".png")));
     }
 
     @Test
     void weightsOfAnotherArchitectureAreRefusedNamingTheProblem() {
-        var r = gan4j("import-weights", resource("cgan-dcgan28.safetensors").toString(), "--model", "dcgan28", "--out", tmp.resolve("x").toString());
-        assertEquals(1, r.getKey());
-        assertTrue(r.getValue().contains("does not hold a dcgan28 generator") && r.getValue().contains("main.0.weight"), r.getValue());
-        r = gan4j("import-weights", resource("dcgan28.safetensors").toString(), "--model", "mlp", "--out", tmp.resolve("x").toString());
-        assertEquals(1, r.getKey());
-        assertTrue(r.getValue().contains("no MLP generator"), r.getValue());
-        r = gan4j("import-weights", tmp.resolve("missing.safetensors").toString(), "--model", "mlp", "--out", tmp.resolve("y").toString());
-        assertEquals(1, r.getKey());
-        assertTrue(r.getValue().contains("no such file"), r.getValue());
+        var r = CommandLine.run("import-weights", resource("cgan-dcgan28.safetensors").toString(), "--model", "dcgan28", "--out", tmp.resolve("x").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("does not hold a dcgan28 generator") && r.err().contains("main.0.weight"), r.err());
+        r = CommandLine.run("import-weights", resource("dcgan28.safetensors").toString(), "--model", "mlp", "--out", tmp.resolve("x").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("no MLP generator"), r.err());
+        r = CommandLine.run("import-weights", tmp.resolve("missing.safetensors").toString(), "--model", "mlp", "--out", tmp.resolve("y").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("no such file"), r.err());
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * printed, not asserted. -Dgan4j.modes.steps=N lengthens the runs.
  */
 class ModeCollapseExperimentTest {
-    private static final long STEPS = Long.getLong("gan4j.modes.steps", 1500);
+    private static final long STEPS = Long.getLong("gan4j.modes.steps", 4000);
 
     @Test
     void pacgan2CoversTheRing() {

@@ -3,7 +3,9 @@
 
 Checks the TFRecord framing (uint64 length, masked CRC32C of the length, data, masked CRC32C
 of the data) and decodes each record's protobuf wire format by hand, interpreting the fields
-by TensorBoard's field numbers (Event in event.proto, Summary in summary.proto). Prints one
+by TensorBoard's field numbers (Event in event.proto, Summary in summary.proto, TensorProto in
+tensor.proto). Scalars are read in both forms TensorBoard reads: simple_value, and the float32
+tensor of the "scalars" plugin that TensorFlow 2 writes. Prints one
 JSON object per event:
 
   {"wall_time": ..., "step": ..., "file_version": ..., "writer": ...,
@@ -97,8 +99,23 @@ def _signed64(v):
     return v - (1 << 64) if v >= 1 << 63 else v
 
 
+def _first(buf, number):
+    """The first length-delimited field `number` of a message, or b""."""
+    return next((v for n, w, v in fields(buf) if n == number and w == 2), b"")
+
+
+def tensor_scalar(tensor, metadata):
+    """A scalar as tf.summary.scalar writes it: a float32 TensorProto (dtype = 1 is DT_FLOAT, the
+    value in tensor_content = 4) whose metadata's plugin_data.plugin_name is "scalars"."""
+    if _first(_first(metadata, 1), 1) != b"scalars":
+        return None
+    dtype = next((v for n, w, v in fields(tensor) if n == 1 and w == 0), 0)
+    content = _first(tensor, 4)
+    return struct.unpack("<f", content)[0] if dtype == 1 and len(content) == 4 else None
+
+
 def summary_value(buf, event):
-    tag, scalar, image = None, None, None
+    tag, scalar, image, tensor, metadata = None, None, None, b"", b""
     for number, wire, value in fields(buf):
         if number == 1 and wire == 2:
             tag = value.decode("utf-8")
@@ -112,6 +129,12 @@ def summary_value(buf, event):
                 elif n == 4 and w == 2:
                     image["bytes"] = len(v)
                     image["png"] = v[:8] == b"\x89PNG\r\n\x1a\n"
+        elif number == 8 and wire == 2:
+            tensor = value
+        elif number == 9 and wire == 2:
+            metadata = value
+    if scalar is None and tensor:
+        scalar = tensor_scalar(tensor, metadata)
     if scalar is not None:
         event.setdefault("scalars", {})[tag] = scalar
     if image is not None:

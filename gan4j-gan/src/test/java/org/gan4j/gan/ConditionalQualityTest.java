@@ -29,14 +29,13 @@ import org.junit.jupiter.api.Test;
 /**
  * A class-conditional DCGAN trained briefly on the shipped digits must draw the digit it is
  * asked for, as judged by a classifier trained here on other MNIST digits (the train10k split).
- * Measured (seeded, 700 steps, the CI run): G 77.5 %, its weight average (EMA 0.99, standing
- * BatchNorm statistics) 72.8 %; 82 % for G after 1,600 steps (-Dgan4j.cganSteps=1600). The goal
- * is 90 %; this run does not reach it, so the assertion holds it to 70 %. A learning rate decaying
- * linearly to zero, which sharpens the ring of Gaussians, hurts here (44 % after 700 steps).
+ * Measured (seeded, 2,500 steps, the CI run): G 92.7 %, its weight average (EMA 0.99, standing
+ * BatchNorm statistics) 91.4 %; fewer steps fall short (700: 79 %, 1,600: 82 %), and neither the
+ * hinge loss (78 % at 700) nor a learning rate decaying linearly to zero (44 % at 700) helps.
  */
 class ConditionalQualityTest {
     private static final Path MNIST = Path.of("../../shared/data/mnist");
-    private static final int GAN_STEPS = Integer.getInteger("gan4j.cganSteps", 700);
+    private static final int GAN_STEPS = Integer.getInteger("gan4j.cganSteps", 2500);
     private static final float EMA_DECAY = 0.99f;
 
     @Test
@@ -65,7 +64,7 @@ class ConditionalQualityTest {
                 + " as the class asked for (classifier accuracy on the 10k test digits %.2f %%)", GAN_STEPS, 100 * plain, 100 * averaged,
                 100 * classifierAccuracy);
         System.out.println(result);
-        assertTrue(plain >= 0.7, result);
+        assertTrue(plain >= 0.9, result);
     }
 
     /** Share of 1,000 samples (100 per class) that the classifier labels as the class asked for. */

@@ -1,0 +1,38 @@
+package org.gan4j.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "classifier", mixinStandardHelpOptions = true, description = "Domain classifiers whose features the metrics use.",
+        subcommands = ClassifierCommand.Train.class)
+final class ClassifierCommand {
+
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a LeNet-style classifier on a dataset and cache it.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "mnist, fashion-mnist or kmnist")
+        String data;
+
+        @Option(names = "--data-dir", description = "folder with the dataset's files; for mnist, one holding train10k-* trains on those 10,000 digits")
+        Path dataDir;
+
+        @Option(names = "--epochs", defaultValue = "" + Classifiers.DEFAULT_EPOCHS, description = "epochs (default: ${DEFAULT-VALUE})")
+        int epochs;
+
+        @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--out", description = "output file (default: $GAN4J_HOME/classifiers/DATA.safetensors)")
+        Path out;
+
+        @Override
+        public Integer call() {
+            if (epochs < 1) throw new CliException("--epochs must be at least 1, got " + epochs);
+            String name = Classifiers.forDataset(data);
+            if (!name.equals(data)) throw new CliException("--data: train the '" + name + "' classifier, which judges " + data);
+            Classifiers.train(name, dataDir, epochs, seed, out != null ? out : Classifiers.cacheFile(name), System.out::println);
+            return 0;
+        }
+    }
+}

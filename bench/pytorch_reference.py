@@ -136,16 +136,20 @@ def median_rate(step, warmup, seconds, blocks):
 
 def measure(name, batch, args):
     torch.manual_seed(1)
+    dev = torch.device(args.device)
     g, d, image_shape = {"mlp": mlp, "dcgan28": dcgan28, "dcgan64": dcgan64}[name]()
     step_macs = training_step_macs(g, d)
+    g, d = g.to(dev), d.to(dev)
     opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    real = torch.rand(batch, *image_shape) * 2 - 1   # made once: no data loading is timed
-    ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
+    if args.compile:
+        g, d = torch.compile(g), torch.compile(d)
+    real = torch.rand(batch, *image_shape, device=dev) * 2 - 1   # made once: no data loading is timed
+    ones, zeros = torch.ones(batch, 1, device=dev), torch.zeros(batch, 1, device=dev)
 
     def train_step():
         # 1. z ~ N(0, 1); f = G(z), keeping G's graph for phase 2
-        fake = g(torch.randn(batch, 100))
+        fake = g(torch.randn(batch, 100, device=dev))
         # 2.-4. D learns on the real batch and the detached fakes
         loss_d = F.binary_cross_entropy_with_logits(d(real), ones) \
             + F.binary_cross_entropy_with_logits(d(fake.detach()), zeros)
@@ -167,7 +171,9 @@ def measure(name, batch, args):
 
     def sample():
         with torch.no_grad():
-            g(torch.randn(INFERENCE_BATCH, 100))
+            g(torch.randn(INFERENCE_BATCH, 100, device=dev))
+        if dev.type == "cuda":
+            torch.cuda.synchronize()   # the training step waits through .item(); sampling must wait too
 
     batches = median_rate(sample, args.warmup, args.seconds, args.blocks)
     return {"model": name, "batch": batch, "steps_per_s": steps, "images_per_s": steps * batch,
@@ -194,14 +200,26 @@ def main():
     p.add_argument("--seconds", type=float, default=1.0, help="seconds per timed block")
     p.add_argument("--blocks", type=int, default=7, help="timed blocks; the median is reported")
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of a table")
+    p.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
+    p.add_argument("--compile", action="store_true", help="torch.compile both networks (PyTorch 2 or newer)")
     args = p.parse_args()
+    if args.device == "cuda" and not torch.cuda.is_available():
+        p.error("--device cuda: PyTorch sees no CUDA device")
+    if args.compile and not hasattr(torch, "compile"):
+        p.error(f"--compile: PyTorch {torch.__version__} has no torch.compile")
+    if args.device == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False   # gan4j's cuBLAS default: full float32
+        torch.backends.cudnn.allow_tf32 = False
     torch.set_num_threads(args.threads)
     models = MODELS if args.model == "all" else (args.model,)
     batches = [int(b) for b in args.batch_size.split(",")]
-    extra = {"threads": torch.get_num_threads(), "device": "cpu", "blocks": args.blocks,
-             "torch": torch.__version__, "cpu": cpu_model()}
+    extra = {"threads": torch.get_num_threads(), "device": args.device, "blocks": args.blocks,
+             "torch": torch.__version__, "cpu": cpu_model(), "compiled": args.compile}
+    if args.device == "cuda":
+        extra["gpu"] = torch.cuda.get_device_name()
     if not args.json:
-        print(f"PyTorch {torch.__version__}, {extra['threads']} threads, {extra['cpu']}; medians of {args.blocks} blocks")
+        where = extra.get("gpu", f"{extra['threads']} threads, {extra['cpu']}")
+        print(f"PyTorch {torch.__version__}, {where}; medians of {args.blocks} blocks")
         print(f"{'model':8} {'batch':>6} {'steps/s':>10} {'images/s':>10} {'GFLOP/s':>9} {'infer img/s':>14}")
     for name in models:
         for batch in batches:

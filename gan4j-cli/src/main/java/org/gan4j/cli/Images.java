@@ -62,11 +62,19 @@ public final class Images {
 
     public static void writePng(BufferedImage image, Path file) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", bytes);
-            RunDirectory.writeAtomically(file, bytes.toByteArray());
+            RunDirectory.writeAtomically(file, png(image));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    public static byte[] png(BufferedImage image) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", bytes);
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a PNG", e);
         }
     }
 

@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 @Command(name = "gan4j", mixinStandardHelpOptions = true, version = "gan4j " + TrainCommand.VERSION,
         description = "Train, inspect and sample Generative Adversarial Networks.",
         subcommands = {TrainCommand.class, GenerateCommand.class, InterpolateCommand.class, InfoCommand.class,
-                BenchCommand.class, ClassifierCommand.class, EvaluateCommand.class})
+                ImportWeightsCommand.class, ExportCommand.class, ServeCommand.class, DashboardCommand.class,
+                SweepCommand.class, ExperimentCommand.class, BenchCommand.class,
+                ClassifierCommand.class, EvaluateCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

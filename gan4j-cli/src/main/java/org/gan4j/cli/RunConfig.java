@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import org.gan4j.gan.Countermeasures;
 import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.TrainOptions;
 
@@ -34,10 +35,11 @@ public record RunConfig(
         int channels,
         String onNan,
         int maxRollbacks,
-        String dataChecksum) {
+        String dataChecksum,
+        Countermeasures countermeasures) {
 
     public ModelOptions modelOptions() {
-        return new ModelOptions(gHidden, dHidden, activation, width, channels, 0);
+        return new ModelOptions(gHidden, dHidden, activation, width, channels, 0, countermeasures);
     }
 
     public TrainOptions trainOptions() {
@@ -53,12 +55,12 @@ public record RunConfig(
     public RunConfig withSteps(long newSteps) {
         return new RunConfig(version, model, data, dataDir, batchSize, newSteps, loss, lrG, lrD, beta1, beta2, dSteps,
                 labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, gHidden, dHidden,
-                activation, width, channels, onNan, maxRollbacks, dataChecksum);
+                activation, width, channels, onNan, maxRollbacks, dataChecksum, countermeasures);
     }
 
     public RunConfig withDataChecksum(String checksum) {
         return new RunConfig(version, model, data, dataDir, batchSize, steps, loss, lrG, lrD, beta1, beta2, dSteps,
                 labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, gHidden, dHidden,
-                activation, width, channels, onNan, maxRollbacks, checksum);
+                activation, width, channels, onNan, maxRollbacks, checksum, countermeasures);
     }
 }

@@ -32,6 +32,11 @@ public record RunDirectory(Path root) {
         return root.resolve("metrics.jsonl");
     }
 
+    /** One JSON line per alarm raised while training ({@link Alarms}). */
+    public Path alarms() {
+        return root.resolve("alarms.jsonl");
+    }
+
     public Path samples() {
         return root.resolve("samples");
     }
@@ -81,12 +86,20 @@ public record RunDirectory(Path root) {
         }
     }
 
-    /** Appends one JSON line and forces it to disk, so the log survives a kill. */
     public void appendMetrics(Map<String, Object> line) {
-        try (FileChannel ch = FileChannel.open(metrics(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        appendLine(metrics(), line);
+    }
+
+    public void appendAlarm(Alarms.Alarm alarm) {
+        appendLine(alarms(), Map.of("step", alarm.step(), "kind", alarm.kind(), "message", alarm.message()));
+    }
+
+    /** Appends one JSON line with a single write, so the log survives a kill. */
+    private static void appendLine(Path file, Map<String, Object> line) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ch.write(ByteBuffer.wrap((JSON_LINE.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + metrics(), e);
+            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 

@@ -1,15 +1,18 @@
 package org.gan4j.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import org.gan4j.data.Dataset;
+import org.gan4j.gan.Countermeasures;
 import org.gan4j.gan.GanLoss;
 import org.gan4j.gan.Models;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -85,6 +88,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--channels", defaultValue = "0", description = "dcgan64 image channels: 3 (RGB) or 1 (grayscale)")
     int channels;
 
+    @Option(names = "--pack", defaultValue = "1", description = "PacGAN: D judges packs of m samples, all real or all fake (2..4; the batch size must divide by m)")
+    int pack;
+
+    @Option(names = "--minibatch-discrimination", arity = "0..1", defaultValue = "0", fallbackValue = "32", paramLabel = "B",
+            description = "minibatch discrimination before D's last layer with B kernels (alone: 32)")
+    int minibatchKernels;
+
+    @Option(names = "--minibatch-std", arity = "0..1", description = "minibatch standard deviation as one more feature before D's last layer")
+    boolean minibatchStd;
+
+    @Option(names = "--spectral-norm", arity = "0..1", description = "spectral normalization of D's linear and convolution layers")
+    boolean spectralNorm;
+
     @Option(names = "--seed", defaultValue = "1", description = "default: ${DEFAULT-VALUE}")
     long seed;
 
@@ -108,6 +124,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--max-rollbacks", defaultValue = "3", description = "default: ${DEFAULT-VALUE}")
     int maxRollbacks;
+
+    @Option(names = "--dashboard", description = "serve the live dashboard of this run and its siblings while it trains")
+    boolean dashboard;
+
+    @Mixin
+    DashboardOptions dashboardOptions;
+
+    /** Where progress goes; a sweep gives each of its runs a log file. */
+    PrintStream log = System.out;
 
     @Override
     public Integer call() {
@@ -133,17 +158,27 @@ final class TrainCommand implements Callable<Integer> {
             config = new RunConfig(VERSION, model, data, dataDir == null ? null : dataDir.toString(), batchSize,
                     totalSteps(batchSize, dataset.size()), loss, lrG, lrD, beta1, beta2, dSteps, labelSmoothing, instanceNoise,
                     ema, seed, device, sampleEvery, checkpointEvery, gHidden, dHidden, activation, width, channels, onNan,
-                    maxRollbacks, dataset.checksum());
+                    maxRollbacks, dataset.checksum(), countermeasures());
             dir.create();
         }
-        System.out.println("run directory " + dir.root() + ": " + config.model() + " on " + dataset.describe() + ", "
+        log.println("run directory " + dir.root() + ": " + config.model() + " on " + dataset.describe() + ", "
                 + config.steps() + " steps of batch " + config.batchSize());
-        TrainingRun run = new TrainingRun(dir, config, dataset, System.out);
+        TrainingRun run = new TrainingRun(dir, config, dataset, log);
         dir.writeConfig(config);
-        run.resume();
-        run.run();
-        System.out.println("done: samples in " + dir.samples() + ", curves in " + dir.plots().resolve("losses.png"));
+        try (var served = dashboard ? dashboardOptions.start(dir.root().toAbsolutePath().getParent()) : null) {
+            run.resume();
+            run.run();
+        }
+        log.println("done: samples in " + dir.samples() + ", curves in " + dir.plots().resolve("losses.png"));
         return 0;
+    }
+
+    private Countermeasures countermeasures() {
+        try {
+            return new Countermeasures(pack, minibatchKernels, minibatchStd, spectralNorm);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
     }
 
     private static Path path(String s) {
@@ -167,6 +202,10 @@ final class TrainCommand implements Callable<Integer> {
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new CliException("--label-smoothing must be in [0, 1)");
         if (ema < 0 || ema >= 1) throw new CliException("--ema must be in [0, 1)");
         if (sampleEvery < 1 || checkpointEvery < 1) throw new CliException("--sample-every and --checkpoint-every must be at least 1");
+        if (batchSize % Math.max(pack, 1) != 0) throw new CliException("--batch-size " + batchSize + " must be divisible by --pack " + pack);
+        if (countermeasures().any() && model.startsWith("cgan-")) {
+            throw new CliException("--pack, --minibatch-discrimination, --minibatch-std and --spectral-norm work with the unconditional models only, not " + model);
+        }
         if (!onNan.equals("rollback") && !onNan.equals("stop")) throw new CliException("--on-nan must be rollback or stop");
         if (activation != null && !java.util.List.of("relu", "leaky_relu", "tanh").contains(activation)) {
             throw new CliException("--activation: unknown '" + activation + "' (known: relu, leaky_relu, tanh)");

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.gan4j.gan.Ema;
 import org.gan4j.gan.GanModel;
 import org.gan4j.gan.Generator;
 import org.gan4j.gan.Models;
@@ -30,6 +31,8 @@ public record TrainedModel(RunConfig config, GanModel model, Generator generator
             if (k.startsWith(prefix)) weights.put(k.substring(prefix.length()), v);
         });
         model.generator().loadStateDict(weights, true);
+        // checkpoints from before standing statistics hold G's BatchNorm statistics under "ema."
+        if (ema) Ema.estimateBatchNormStatistics(model.generator());
         model.generator().eval();
         return new TrainedModel(config, model, model.generator(), Long.parseLong(contents.metadata().get("step")));
     }

@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -29,7 +30,8 @@ import org.gan4j.tensor.Tensor;
 
 /**
  * One training run in its directory: the loop around {@link Trainer#step}, with samples from
- * a fixed noise batch, metrics, plots, atomic checkpoints, resume, and rollback on divergence.
+ * a fixed noise batch, metrics (also as TensorBoard events), alarms, plots, atomic checkpoints,
+ * resume, and rollback on divergence.
  */
 public final class TrainingRun {
     private static final int SAMPLE_COUNT = 64;
@@ -43,6 +45,8 @@ public final class TrainingRun {
     private final Tensor fixedNoise;
     private final int[] fixedLabels;
     private final List<Map<String, Object>> history = new ArrayList<>();
+    private final Alarms alarms = new Alarms();
+    private TensorBoardEvents events;
 
     public TrainingRun(RunDirectory dir, RunConfig config, Dataset data, PrintStream out) {
         this.dir = dir;
@@ -95,6 +99,13 @@ public final class TrainingRun {
 
     /** Trains up to the configured number of steps. */
     public void run() {
+        try (TensorBoardEvents tensorBoard = TensorBoardEvents.create(dir.root(), trainer.steps() + 1)) {
+            events = tensorBoard;
+            train();
+        }
+    }
+
+    private void train() {
         boolean terminal = System.console() != null && System.console().isTerminal();
         int stepsPerEpoch = Math.max(1, data.size() / config.batchSize());
         Progress progress = new Progress(out, terminal, config.steps(), stepsPerEpoch, config.batchSize(), trainer.steps());
@@ -104,17 +115,27 @@ public final class TrainingRun {
                 Batch batch = loader.next();
                 StepStats stats = trainer.step(batch.images(), batch.labels());
                 long step = stats.step();
-                record(stats, progress.imagesPerSecond(step));
+                Double diversity = step % config.sampleEvery() == 0 || step == config.steps() ? saveSamples(step) : null;
+                record(stats, progress.imagesPerSecond(step), diversity);
                 progress.update(stats);
-                if (step % config.sampleEvery() == 0 || step == config.steps()) saveSamples(step);
+                alarms.step(step, stats.lossD(), stats.lossG(), stats.dFake()).forEach(this::sound);
+                if (diversity != null) alarms.diversity(step, diversity).forEach(this::sound);
                 if (step % config.checkpointEvery() == 0 || step == config.steps()) {
                     checkpoint(step);
                     plot();
                 }
             } catch (DivergenceException e) {
+                sound(alarms.diverged(e.step(), e.getMessage()));
                 rollbacks = rollBack(e, rollbacks);
             }
         }
+    }
+
+    /** An alarm goes to the log and to alarms.jsonl, where the dashboard shows it. */
+    private void sound(Alarms.Alarm alarm) {
+        out.println();
+        out.println("alarm at step " + alarm.step() + ": " + alarm.message());
+        dir.appendAlarm(alarm);
     }
 
     /** Back to the last good checkpoint with halved learning rates, a limited number of times. */
@@ -137,7 +158,7 @@ public final class TrainingRun {
         return rollbacks + 1;
     }
 
-    private void record(StepStats s, double imagesPerSecond) {
+    private void record(StepStats s, double imagesPerSecond, Double sampleDiversity) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", s.step());
         line.put("loss_d", finiteOrNull(s.lossD()));
@@ -145,15 +166,20 @@ public final class TrainingRun {
         line.put("d_real", finiteOrNull(s.dReal()));
         line.put("d_fake", finiteOrNull(s.dFake()));
         line.put("images_per_s", Math.round(imagesPerSecond * 10) / 10.0);
+        if (sampleDiversity != null) line.put("sample_diversity", Math.round(sampleDiversity * 1e4) / 1e4);
         history.add(line);
         dir.appendMetrics(line);
+        Map<String, Object> scalars = new LinkedHashMap<>(line);
+        scalars.remove("step");   // TensorBoard has the step already
+        events.scalars(s.step(), scalars);
     }
 
     private static Object finiteOrNull(float v) {
         return Float.isFinite(v) ? (Object) v : null;
     }
 
-    private void saveSamples(long step) {
+    /** Writes the fixed noise batch's picture (also to TensorBoard) and returns the samples' mean pairwise distance. */
+    private double saveSamples(long step) {
         Tensor samples;
         var g = trainer.samplingGenerator();
         boolean wasTraining = g.isTraining();
@@ -163,7 +189,15 @@ public final class TrainingRun {
         } finally {
             g.train(wasTraining);
         }
-        Images.writePng(Samples.picture(samples), dir.samples().resolve(String.format(Locale.ROOT, "step-%06d.png", step)));
+        BufferedImage picture = Samples.picture(samples);
+        byte[] png = Images.png(picture);
+        try {
+            RunDirectory.writeAtomically(dir.samples().resolve(String.format(Locale.ROOT, "step-%06d.png", step)), png);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write samples of step " + step, e);
+        }
+        events.image(step, "samples", png, picture.getWidth(), picture.getHeight(), picture.getColorModel().hasAlpha() ? 4 : 3);
+        return Alarms.meanPairwiseDistance(samples.toArray(), samples.size(0));
     }
 
     /** Writes the full training state, then points {@code latest} at it: never at a half-written or non-finite one. */

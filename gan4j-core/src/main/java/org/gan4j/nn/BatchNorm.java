@@ -19,6 +19,7 @@ public abstract class BatchNorm extends Module {
     private final Tensor runningMean;
     private final Tensor runningVar;
     private final Tensor batchesTracked;
+    private float momentum = MOMENTUM;
 
     BatchNorm(int features, boolean affine, int rank, String layout) {
         this.features = features;
@@ -48,6 +49,15 @@ public abstract class BatchNorm extends Module {
         return runningVar;
     }
 
+    /**
+     * Weight of each new training batch in the running statistics; 1/(k+1) for the k-th of a
+     * series of batches (from 0) makes them the plain average of the series.
+     */
+    public void setMomentum(float momentum) {
+        if (!(momentum > 0 && momentum <= 1)) throw new IllegalArgumentException("momentum must be in (0, 1], was " + momentum);
+        this.momentum = momentum;
+    }
+
     /** How many training batches have updated the running statistics. */
     public long batchesTracked() {
         return (long) batchesTracked.item();
@@ -61,6 +71,6 @@ public abstract class BatchNorm extends Module {
                     + " has one value per channel; training needs more than one to estimate a variance");
         }
         if (isTraining()) batchesTracked.assign(batchesTracked.add(1f));
-        return Functional.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), MOMENTUM, EPS);
+        return Functional.batchNorm(x, runningMean, runningVar, weight, bias, isTraining(), momentum, EPS);
     }
 }

@@ -4,7 +4,7 @@ import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 
 /** 2-D convolution over [n, in, h, w] with a square kernel; weight [out, in, k, k]. */
-public class Conv2d extends Module {
+public class Conv2d extends Module implements WeightedLayer {
     private final int in;
     private final int kernel;
     private final int stride;
@@ -36,6 +36,11 @@ public class Conv2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        return forward(x, weight);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Tensor weight) {
         requireChannels(x, 4, "[n, c, h, w]", in);
         if (x.size(2) + 2 * padding < kernel || x.size(3) + 2 * padding < kernel) {
             throw inputError("input " + Tensor.shapeString(x.shape()) + " is smaller than the " + kernel + "×" + kernel

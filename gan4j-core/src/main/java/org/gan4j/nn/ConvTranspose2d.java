@@ -40,6 +40,18 @@ public class ConvTranspose2d extends Module {
         return bias;
     }
 
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
+    public int outputPadding() {
+        return outputPadding;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         requireChannels(x, 4, "[n, c, h, w]", in);

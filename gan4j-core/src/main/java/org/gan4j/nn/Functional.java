@@ -16,9 +16,17 @@ public final class Functional {
     private Functional() {
     }
 
-    /** x [..., in] · wᵀ [out, in] + b [out]. */
+    /** x [..., in] · wᵀ [out, in] + b [out]. The GEMM reads w transposed, so no transposed copy is made. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        Tensor y = x.matmul(weight.transpose(0, 1));
+        int[] ys = x.shape().clone(), ws = weight.shape();
+        if (ys.length == 0 || ws.length != 2 || ys[ys.length - 1] != ws[1]) {
+            throw new IllegalArgumentException("linear: input " + Arrays.toString(ys) + " does not match weight " + Arrays.toString(ws));
+        }
+        int n = 1;
+        for (int d = 0; d < ys.length - 1; d++) n *= ys[d];
+        ys[ys.length - 1] = ws[0];
+        Tensor rows = x.reshape(1, n, ws[1]);
+        Tensor y = Tensor.bmm(rows, false, weight.reshape(1, ws[0], ws[1]), true, false).reshape(ys);
         return bias == null ? y : y.add(bias);
     }
 

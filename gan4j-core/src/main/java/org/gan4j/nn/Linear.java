@@ -4,7 +4,7 @@ import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 
 /** y = x·Wᵀ + b over the last axis: [..., in] → [..., out]. */
-public class Linear extends Module {
+public class Linear extends Module implements WeightedLayer {
     private final int in;
     private final Tensor weight;
     private final Tensor bias;
@@ -34,6 +34,11 @@ public class Linear extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        return forward(x, weight);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Tensor weight) {
         if (x.dim() < 1 || x.size(-1) != in) {
             throw inputError("input " + Tensor.shapeString(x.shape()) + " has "
                     + (x.dim() < 1 ? "no feature axis" : x.size(-1) + " features") + ", expected " + in);

@@ -38,6 +38,12 @@ public abstract class Module {
         return p;
     }
 
+    /** Registers an existing parameter under {@code name}, e.g. one taken over from a wrapped layer. */
+    protected final Tensor adopt(String name, Tensor parameter) {
+        parameters.put(name, parameter);
+        return parameter;
+    }
+
     /** A new buffer (saved in the state dictionary, never trained) filled with {@code value}. */
     protected final Tensor buffer(String name, float value, int... shape) {
         Tensor b = Scope.outside(() -> Tensor.full(value, shape));

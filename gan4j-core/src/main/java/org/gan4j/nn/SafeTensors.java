@@ -20,10 +20,12 @@ import java.util.Map;
 import org.gan4j.tensor.Tensor;
 
 /**
- * The safetensors format, float32 only: an 8-byte little-endian header length, a JSON header
+ * The safetensors format in float32: an 8-byte little-endian header length, a JSON header
  * {"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, "__metadata__": {...}}
  * padded with spaces to a multiple of 8, then the tensors' little-endian bytes back to back.
  * PyTorch, JAX and others read and write it, so checkpoints move freely between them.
+ * Reading also accepts F64 and I64 tensors (PyTorch saves BatchNorm's num_batches_tracked
+ * as int64) and converts them to float32.
  */
 public final class SafeTensors {
     private static final String METADATA = "__metadata__";
@@ -136,11 +138,16 @@ public final class SafeTensors {
 
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (Entry en : entries) {
-                float[] values = new float[Math.toIntExact((en.end - en.begin) / 4)];
+                float[] values = new float[Math.toIntExact((en.end - en.begin) / en.bytes)];
                 for (int from = 0; from < values.length; from += CHUNK) {
                     int n = Math.min(CHUNK, values.length - from);
-                    readFully(file, ch, dataStart + en.begin + 4L * from, 4 * n)
-                            .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, from, n);
+                    ByteBuffer b = readFully(file, ch, dataStart + en.begin + (long) en.bytes * from, en.bytes * n)
+                            .order(ByteOrder.LITTLE_ENDIAN);
+                    switch (en.dtype) {
+                        case "F32" -> b.asFloatBuffer().get(values, from, n);
+                        case "F64" -> { for (int i = 0; i < n; i++) values[from + i] = (float) b.getDouble(); }
+                        default -> { for (int i = 0; i < n; i++) values[from + i] = b.getLong(); }
+                    }
                 }
                 tensors.put(en.name, Tensor.of(values, en.shape));
             }
@@ -152,7 +159,7 @@ public final class SafeTensors {
         }
     }
 
-    private record Entry(String name, int[] shape, long begin, long end) {
+    private record Entry(String name, String dtype, int bytes, int[] shape, long begin, long end) {
     }
 
     private static Entry entry(Path file, String name, Object value) {
@@ -161,9 +168,11 @@ public final class SafeTensors {
             if (!List.of("dtype", "shape", "data_offsets").contains(k)) throw corrupt(file, "tensor \"" + name + "\" has unknown field \"" + k + "\"");
         }
         if (!(info.get("dtype") instanceof String dtype)) throw corrupt(file, "tensor \"" + name + "\" has no dtype");
-        if (!dtype.equals("F32")) {
-            throw corrupt(file, "tensor \"" + name + "\" has dtype " + dtype + "; gan4j reads only F32 (float32) tensors");
-        }
+        int bytes = switch (dtype) {
+            case "F32" -> 4;
+            case "F64", "I64" -> 8;
+            default -> throw corrupt(file, "tensor \"" + name + "\" has dtype " + dtype + "; gan4j reads F32, F64 and I64 tensors");
+        };
         long[] dims = longs(file, name, "shape", info.get("shape"), -1);
         long[] offsets = longs(file, name, "data_offsets", info.get("data_offsets"), 2);
         int[] shape = new int[dims.length];
@@ -174,11 +183,11 @@ public final class SafeTensors {
             count *= dims[d];
             if (count > Integer.MAX_VALUE) throw corrupt(file, "tensor \"" + name + "\" has more than 2^31 values");
         }
-        if (offsets[1] < offsets[0] || offsets[1] - offsets[0] != 4 * count) {
-            throw corrupt(file, "tensor \"" + name + "\" of shape " + Tensor.shapeString(shape) + " needs " + 4 * count
+        if (offsets[1] < offsets[0] || offsets[1] - offsets[0] != bytes * count) {
+            throw corrupt(file, "tensor \"" + name + "\" of shape " + Tensor.shapeString(shape) + " needs " + bytes * count
                     + " bytes but its data_offsets [" + offsets[0] + ", " + offsets[1] + "] span " + (offsets[1] - offsets[0]));
         }
-        return new Entry(name, shape, offsets[0], offsets[1]);
+        return new Entry(name, dtype, bytes, shape, offsets[0], offsets[1]);
     }
 
     /** A JSON array of non-negative integers, of the given length unless it is -1. */

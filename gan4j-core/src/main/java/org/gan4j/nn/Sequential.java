@@ -21,6 +21,13 @@ public class Sequential extends Module {
         return m;
     }
 
+    /** Replaces the layer at {@code index}, keeping its name. */
+    public Sequential set(int index, Module layer) {
+        get(index);
+        child(Integer.toString(index), layer);
+        return this;
+    }
+
     public int size() {
         return size;
     }

@@ -10,6 +10,11 @@ public class Unflatten extends Module {
         this.shape = shape.clone();
     }
 
+    /** The shape of one sample after unflattening. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         int features = Tensor.numel(shape);

@@ -1,9 +1,9 @@
 package org.gan4j.tensor;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
-import java.util.IdentityHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -22,7 +22,9 @@ import java.util.function.Supplier;
 public final class Scope implements AutoCloseable {
     private static final ThreadLocal<Deque<Scope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
 
-    private final Map<Storage, Backend> owned = new IdentityHashMap<>();
+    /** What this scope releases, in allocation order; a list, since hashing every storage costs more than the step's small ops. */
+    private final List<Storage> owned = new ArrayList<>();
+    private final List<Backend> owners = new ArrayList<>();
     private boolean closed;
 
     private Scope() {
@@ -48,7 +50,10 @@ public final class Scope implements AutoCloseable {
     /** Called for every storage a tensor op allocates. */
     static void register(Backend backend, Storage s) {
         Scope scope = OPEN.get().peek();
-        if (scope != null) scope.owned.put(s, backend);
+        if (scope != null) {
+            scope.owned.add(s);
+            scope.owners.add(backend);
+        }
     }
 
     @Override
@@ -58,9 +63,11 @@ public final class Scope implements AutoCloseable {
         Deque<Scope> stack = OPEN.get();
         if (stack.peek() != this) throw new IllegalStateException("scopes must close in the reverse order they opened");
         stack.pop();
-        owned.forEach((storage, backend) -> {
-            if (!storage.isKept() && !storage.isReleased()) backend.release(storage);
-        });
+        for (int i = 0; i < owned.size(); i++) {
+            Storage storage = owned.get(i);
+            if (!storage.isKept() && !storage.isReleased()) owners.get(i).release(storage);
+        }
         owned.clear();
+        owners.clear();
     }
 }

@@ -532,7 +532,25 @@ public final class Tensor {
     public Tensor sum(int[] axes, boolean keepDim) {
         int[] sorted = normalizeAxes(axes);
         Tensor out = this;
-        for (int k = sorted.length - 1; k >= 0; k--) out = out.sum(sorted[k], true);
+        for (int k = sorted.length - 1; k >= 0; ) {
+            // neighbouring axes are summed as one: fewer, longer runs for the kernel
+            int first = k;
+            while (first > 0 && sorted[first - 1] == sorted[first] - 1) first--;
+            int lo = sorted[first], hi = sorted[k];
+            int[] kept = out.shape.clone();
+            for (int a = lo; a <= hi; a++) kept[a] = 1;
+            if (hi > lo) {
+                int[] merged = new int[out.shape.length - (hi - lo)];
+                for (int a = 0, j = 0; a < out.shape.length; a++) {
+                    if (a <= lo || a > hi) merged[j++] = out.shape[a];
+                    else merged[j - 1] *= out.shape[a];
+                }
+                out = out.reshape(merged).sum(lo, true).reshape(kept);
+            } else {
+                out = out.sum(lo, true);
+            }
+            k = first - 1;
+        }
         return keepDim ? out : out.reshape(dropAxes(shape, sorted));
     }
 

@@ -85,6 +85,20 @@ class SafeTensorsTest {
     }
 
     @Test
+    void int64AndFloat64TensorsAreReadAsFloat32() throws IOException {
+        String header = "{\"n\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]},"
+                + "\"d\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[8,24]}}";
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + json.length + 24).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(json.length).put(json).putLong(17).putDouble(0.25).putDouble(-3.5);
+        Path f = dir.resolve("mixed.safetensors");
+        Files.write(f, b.array());
+        var t = SafeTensors.read(f).tensors();
+        assertEquals(17f, t.get("n").item());
+        assertArrayEquals(new float[] {0.25f, -3.5f}, t.get("d").toArray());
+    }
+
+    @Test
     void corruptFilesAreRejectedNamingTheFile() throws IOException {
         Path good = dir.resolve("good.safetensors");
         SafeTensors.write(good, Map.of("w", Tensor.ones(4)), Map.of());
@@ -107,7 +121,7 @@ class SafeTensorsTest {
         assertCorrupt(file("json.safetensors", "{\"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]", 4),
                 "not valid JSON");
         assertCorrupt(file("dtype.safetensors", "{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4),
-                "dtype F16; gan4j reads only F32");
+                "dtype F16; gan4j reads F32, F64 and I64");
         assertCorrupt(file("overlap.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12), "overlaps");
         assertCorrupt(file("gap.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "gap");

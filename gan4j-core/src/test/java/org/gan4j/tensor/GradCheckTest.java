@@ -8,6 +8,9 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.gan4j.nn.Functional;
 import org.gan4j.nn.Loss;
+import org.gan4j.nn.MinibatchDiscrimination;
+import org.gan4j.nn.MinibatchStdDev;
+import org.gan4j.nn.SpectralNorm;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -174,6 +177,36 @@ class GradCheckTest {
                 check("bce", t -> Loss.bce(t[0], soft), uniform(0.1, 0.9, 3, 4)),
                 check("mse", t -> Loss.mse(t[0], t[1]), randn(3, 4), randn(3, 4)),
                 check("crossEntropy", t -> Loss.crossEntropy(t[0], new int[] {2, 0, 3}), randn(3, 4).mul(2f)));
+    }
+
+    /** The mode-collapse countermeasures; spectral norm with u, v held fixed, as its gradient treats them. */
+    @TestFactory
+    Stream<DynamicTest> countermeasures() {
+        Tensor u = randn(3), v = randn(4);
+        Tensor[] xt = clearOfL1Kinks();
+        return Stream.of(
+                check("minibatch discrimination", t -> MinibatchDiscrimination.apply(t[0], t[1], 3, 2), xt[0], xt[1]),
+                check("minibatch std 2-D", t -> new MinibatchStdDev().forward(t[0]), randn(5, 3)),
+                check("minibatch std 4-D", t -> new MinibatchStdDev().forward(t[0]), randn(3, 2, 2, 2)),
+                check("spectral norm linear", t -> Functional.linear(t[0], SpectralNorm.divideBySigma(t[1], u, v), t[2]),
+                        randn(2, 4), randn(3, 4), randn(3)),
+                check("spectral norm conv", t -> Functional.conv2d(t[0], SpectralNorm.divideBySigma(t[1], u, v), null, 1, 0),
+                        randn(1, 1, 3, 3), randn(3, 1, 2, 2)));
+    }
+
+    /** Features and projection whose projected rows differ by at least 0.2 in every coordinate (|.| has a kink at 0). */
+    private Tensor[] clearOfL1Kinks() {
+        while (true) {
+            Tensor x = randn(4, 5), t = randn(5, 6).mul(0.5f);
+            float[] m = x.matmul(t).toArray();
+            boolean clear = true;
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < i; j++) {
+                    for (int c = 0; c < 6; c++) clear &= Math.abs(m[i * 6 + c] - m[j * 6 + c]) > 0.2f;
+                }
+            }
+            if (clear) return new Tensor[] {x, t};
+        }
     }
 
     // ---- second order ---------------------------------------------------------------------------

@@ -9,9 +9,12 @@ import org.gan4j.nn.Flatten;
 import org.gan4j.nn.Init;
 import org.gan4j.nn.LeakyReLU;
 import org.gan4j.nn.Linear;
+import org.gan4j.nn.MinibatchDiscrimination;
+import org.gan4j.nn.MinibatchStdDev;
 import org.gan4j.nn.Module;
 import org.gan4j.nn.ReLU;
 import org.gan4j.nn.Sequential;
+import org.gan4j.nn.SpectralNorm;
 import org.gan4j.nn.Tanh;
 import org.gan4j.nn.Unflatten;
 import org.gan4j.tensor.Rng;
@@ -25,6 +28,10 @@ public final class Models {
     }
 
     public static GanModel create(String name, ModelOptions o, Rng rng) {
+        Countermeasures c = o.countermeasuresOrNone();
+        if (c.any() && name.startsWith("cgan-")) {
+            throw new IllegalArgumentException("mode-collapse countermeasures (" + c + ") work with the unconditional models only, not " + name);
+        }
         GanModel m = switch (name) {
             case "mlp" -> mlp(o, rng, false);
             case "cgan-mlp" -> mlp(o, rng, true);
@@ -34,6 +41,7 @@ public final class Models {
             case "mlp2d" -> mlp2d(o, rng);
             default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         };
+        if (c.spectralNorm()) SpectralNorm.applyTo(m.discriminator(), rng);
         m.generator().named("generator");
         m.discriminator().named("discriminator");
         return m;
@@ -57,18 +65,19 @@ public final class Models {
             in = gh[i];
         }
         g.add(new Linear(in, 784, rng)).add(new Tanh());
+        Countermeasures c = o.countermeasuresOrNone();
         Sequential d = new Sequential();
         if (!conditional) d.add(new Flatten());
-        in = 784 + embed;
+        in = 784 * c.pack() + embed;
         for (int h : dh) {
             d.add(new Linear(in, h, rng)).add(activation(act));
             in = h;
         }
-        d.add(new Linear(in, 1, rng));
+        head(d, in, c, rng);
         int[] image = {1, 28, 28};
         return conditional
                 ? new GanModel("cgan-mlp", new Generator(g, z, image, CLASSES, embed, rng), Discriminator.joined(d, CLASSES, embed, rng))
-                : new GanModel("mlp", new Generator(g, z, image), Discriminator.plain(d));
+                : new GanModel("mlp", new Generator(g, z, image), Discriminator.packed(d, c.pack()));
     }
 
     /**
@@ -83,14 +92,15 @@ public final class Models {
                 new Unflatten(2 * w, 7, 7),
                 new ConvTranspose2d(2 * w, w, 4, 2, 1, 0, true, rng), new BatchNorm2d(w), new ReLU(),
                 new ConvTranspose2d(w, 1, 4, 2, 1, 0, true, rng), new Tanh());
+        Countermeasures c = o.countermeasuresOrNone();
         Sequential d = new Sequential(
-                new Conv2d(1, w, 4, 2, 1, true, rng), new LeakyReLU(0.2f),
+                new Conv2d(c.pack(), w, 4, 2, 1, true, rng), new LeakyReLU(0.2f),
                 new Conv2d(w, 2 * w, 4, 2, 1, true, rng), new BatchNorm2d(2 * w), new LeakyReLU(0.2f),
                 new Flatten());
         int features = 2 * w * 7 * 7;
         Generator gen = conditional ? new Generator(g, z, new int[] {1, 28, 28}, CLASSES, embed, rng) : new Generator(g, z, new int[] {1, 28, 28});
         Discriminator dis = conditional ? Discriminator.projection(d, features, CLASSES, rng)
-                : Discriminator.plain(d.add(new Linear(features, 1, rng)));
+                : Discriminator.packed(head(d, features, c, rng), c.pack());
         Init.dcgan(gen, rng);
         Init.dcgan(dis, rng);
         return new GanModel(conditional ? "cgan-dcgan28" : "dcgan28", gen, dis);
@@ -106,14 +116,19 @@ public final class Models {
                 new ConvTranspose2d(4 * w, 2 * w, 4, 2, 1, 0, false, rng), new BatchNorm2d(2 * w), new ReLU(),
                 new ConvTranspose2d(2 * w, w, 4, 2, 1, 0, false, rng), new BatchNorm2d(w), new ReLU(),
                 new ConvTranspose2d(w, c, 4, 2, 1, 0, false, rng), new Tanh());
+        Countermeasures cm = o.countermeasuresOrNone();
         Sequential d = new Sequential(
-                new Conv2d(c, w, 4, 2, 1, false, rng), new LeakyReLU(0.2f),
+                new Conv2d(c * cm.pack(), w, 4, 2, 1, false, rng), new LeakyReLU(0.2f),
                 new Conv2d(w, 2 * w, 4, 2, 1, false, rng), new BatchNorm2d(2 * w), new LeakyReLU(0.2f),
                 new Conv2d(2 * w, 4 * w, 4, 2, 1, false, rng), new BatchNorm2d(4 * w), new LeakyReLU(0.2f),
-                new Conv2d(4 * w, 8 * w, 4, 2, 1, false, rng), new BatchNorm2d(8 * w), new LeakyReLU(0.2f),
-                new Conv2d(8 * w, 1, 4, 1, 0, false, rng), new Flatten());
+                new Conv2d(4 * w, 8 * w, 4, 2, 1, false, rng), new BatchNorm2d(8 * w), new LeakyReLU(0.2f));
+        if (cm.minibatchKernels() > 0 || cm.minibatchStd()) {
+            head(d.add(new Flatten()), 8 * w * 4 * 4, cm, rng);   // the last 4×4 convolution as the Linear it equals
+        } else {
+            d.add(new Conv2d(8 * w, 1, 4, 1, 0, false, rng)).add(new Flatten());
+        }
         Generator gen = new Generator(g, z, new int[] {c, 64, 64});
-        Discriminator dis = Discriminator.plain(d);
+        Discriminator dis = Discriminator.packed(d, cm.pack());
         Init.dcgan(gen, rng);
         Init.dcgan(dis, rng);
         return new GanModel("dcgan64", gen, dis);
@@ -131,14 +146,29 @@ public final class Models {
             in = h;
         }
         g.add(new Linear(in, 2, rng));
+        Countermeasures c = o.countermeasuresOrNone();
         Sequential d = new Sequential();
-        in = 2;
+        in = 2 * c.pack();
         for (int h : dh) {
             d.add(new Linear(in, h, rng)).add(activation(act));
             in = h;
         }
-        d.add(new Linear(in, 1, rng));
-        return new GanModel("mlp2d", new Generator(g, z, new int[] {2}), Discriminator.plain(d));
+        head(d, in, c, rng);
+        return new GanModel("mlp2d", new Generator(g, z, new int[] {2}), Discriminator.packed(d, c.pack()));
+    }
+
+    /** D's last layer [n, features] → [n, 1], after the minibatch features the countermeasures ask for. */
+    private static Sequential head(Sequential d, int features, Countermeasures c, Rng rng) {
+        if (c.minibatchStd()) {
+            d.add(new MinibatchStdDev());
+            features += 1;
+        }
+        if (c.minibatchKernels() > 0) {
+            MinibatchDiscrimination mbd = new MinibatchDiscrimination(features, c.minibatchKernels(), Countermeasures.KERNEL_DIM, rng);
+            d.add(mbd);
+            features = mbd.outFeatures();
+        }
+        return d.add(new Linear(features, 1, rng));
     }
 
     static Module activation(String name) {

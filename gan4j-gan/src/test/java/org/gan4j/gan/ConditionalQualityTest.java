@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.gan4j.data.Batch;
 import org.gan4j.data.DataLoader;
 import org.gan4j.data.Dataset;
@@ -27,13 +28,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A class-conditional DCGAN trained briefly on the shipped digits must draw the digit it is
- * asked for, as judged by a classifier trained here on other MNIST digits (the train10k
- * split). Measured: 77.5 % of samples show the requested digit after 700 steps (the CI run),
- * 82 % after 1,600 (-Dgan4j.cganSteps=1600); the assertion holds the CI run to 70 %.
+ * asked for, as judged by a classifier trained here on other MNIST digits (the train10k split).
+ * Measured (seeded, 700 steps, the CI run): G 77.5 %, its weight average (EMA 0.99, standing
+ * BatchNorm statistics) 72.8 %; 82 % for G after 1,600 steps (-Dgan4j.cganSteps=1600). The goal
+ * is 90 %; this run does not reach it, so the assertion holds it to 70 %. A learning rate decaying
+ * linearly to zero, which sharpens the ring of Gaussians, hurts here (44 % after 700 steps).
  */
 class ConditionalQualityTest {
     private static final Path MNIST = Path.of("../../shared/data/mnist");
     private static final int GAN_STEPS = Integer.getInteger("gan4j.cganSteps", 700);
+    private static final float EMA_DECAY = 0.99f;
 
     @Test
     void samplesAreTheDigitsAskedFor() {
@@ -46,26 +50,36 @@ class ConditionalQualityTest {
         System.out.printf("classifier accuracy on the 10k test digits: %.2f %%%n", 100 * classifierAccuracy);
         assertTrue(classifierAccuracy > 0.95, "the judge itself must be good: " + classifierAccuracy);
 
-        GanModel m = Models.create("cgan-dcgan28", ModelOptions.defaults().withWidth(32), Rng.seeded(1));
-        Trainer trainer = new Trainer(m, GanLoss.nonSaturating(), TrainOptions.defaults(), null, Rng.seeded(2));
+        ModelOptions width32 = ModelOptions.defaults().withWidth(32);
+        GanModel m = Models.create("cgan-dcgan28", width32, Rng.seeded(1));
+        Generator emaCopy = Models.create("cgan-dcgan28", width32, Rng.seeded(1)).generator();
+        Trainer trainer = new Trainer(m, GanLoss.nonSaturating(), TrainOptions.defaults().withEma(EMA_DECAY), emaCopy, Rng.seeded(2));
         DataLoader loader = new DataLoader(Datasets.mnistShipped(), 64, Rng.seeded(3), true, true);
         for (int step = 0; step < GAN_STEPS; step++) {
             Batch b = loader.next();
             trainer.step(b.images(), b.labels());
         }
+        m.generator().eval();
+        double plain = agreement(m.generator(), classifier), averaged = agreement(trainer.samplingGenerator(), classifier);
+        String result = String.format(Locale.ROOT, "cgan-dcgan28 after %d steps: G %.1f %%, EMA of G %.1f %% of samples classified"
+                + " as the class asked for (classifier accuracy on the 10k test digits %.2f %%)", GAN_STEPS, 100 * plain, 100 * averaged,
+                100 * classifierAccuracy);
+        System.out.println(result);
+        assertTrue(plain >= 0.7, result);
+    }
+
+    /** Share of 1,000 samples (100 per class) that the classifier labels as the class asked for. */
+    private static double agreement(Generator g, Module classifier) {
         int[] asked = new int[1000];
         for (int i = 0; i < asked.length; i++) asked[i] = i % 10;
         int correct = 0;
         try (var ng = Autograd.noGrad(); Scope scope = Scope.open()) {
-            m.generator().eval();
             classifier.eval();
-            Tensor samples = m.generator().generate(m.generator().noise(asked.length, Rng.seeded(4)), asked);
+            Tensor samples = g.generate(g.noise(asked.length, Rng.seeded(4)), asked);
             float[] predicted = classifier.forward(samples).argmax(1, false).toArray();
             for (int i = 0; i < asked.length; i++) if ((int) predicted[i] == asked[i]) correct++;
         }
-        double share = correct / (double) asked.length;
-        System.out.printf("cgan-dcgan28 after %d steps: %.1f %% of samples classified as the class asked for%n", GAN_STEPS, 100 * share);
-        assertTrue(share >= 0.7, "only " + share + " of the samples show the requested digit");
+        return correct / (double) asked.length;
     }
 
     /** A small LeNet-style network, two epochs of Adam. */

@@ -143,6 +143,17 @@ public final class CpuBackend implements Backend {
     @Override
     public void reduce(ReduceOp op, Storage x, Storage out, int outer, int len, int inner) {
         float[] in = array(x), o = array(out);
+        if (op == ReduceOp.SUM && inner > 1) {
+            // column sums: walk the rows in memory order, a block of columns at a time
+            int width = Reduce.Columns.WIDTH, blocks = (inner + width - 1) / width;
+            parallel.parallelFor(outer * blocks, Math.max(1, GRAIN / Math.max(len * Math.min(inner, width), 1)), (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    int row = t / blocks, j0 = t % blocks * width;
+                    Reduce.Columns.sum(in, o, row, len, inner, j0, Math.min(inner, j0 + width));
+                }
+            });
+            return;
+        }
         parallel.parallelFor(outer * inner, Math.max(1, GRAIN / Math.max(len, 1)), (from, to) -> {
             for (int t = from; t < to; t++) {
                 int row = t / inner, col = t % inner;

@@ -13,6 +13,7 @@ import org.gan4j.tensor.UnaryOp;
  */
 final class Elementwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final FloatVector ZERO = FloatVector.zero(S);
 
     /** PyTorch's softplus returns x unchanged above this (beta 1, threshold 20). */
     private static final float SOFTPLUS_THRESHOLD = 20f;
@@ -49,6 +50,28 @@ final class Elementwise {
                 for (; i < bound; i += S.length()) {
                     FloatVector v = FloatVector.fromArray(S, x, i);
                     v.mul(p).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+                }
+            }
+            // the steps and flags of backward passes and checks: NaN compares false, as in apply
+            case LEAKY_STEP -> {
+                FloatVector slope = FloatVector.broadcast(S, p);
+                for (; i < bound; i += S.length()) {
+                    slope.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
+                }
+            }
+            case GT_SCALAR -> {
+                for (; i < bound; i += S.length()) {
+                    ZERO.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, p)).intoArray(out, i);
+                }
+            }
+            case LT_SCALAR -> {
+                for (; i < bound; i += S.length()) {
+                    ZERO.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.LT, p)).intoArray(out, i);
+                }
+            }
+            case NON_FINITE -> {
+                for (; i < bound; i += S.length()) {
+                    ZERO.blend(1f, FloatVector.fromArray(S, x, i).test(VectorOperators.IS_FINITE).not()).intoArray(out, i);
                 }
             }
             default -> {
@@ -98,29 +121,9 @@ final class Elementwise {
                        float[] out, int o, int os, int len) {
         int i = 0;
         if (as == 1 && bs == 1 && os == 1) {
-            int bound = S.loopBound(len);
-            switch (op) {
-                case ADD -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).add(va(b, bi + i)).intoArray(out, o + i);
-                }
-                case SUB -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).sub(va(b, bi + i)).intoArray(out, o + i);
-                }
-                case MUL -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).mul(va(b, bi + i)).intoArray(out, o + i);
-                }
-                case DIV -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).div(va(b, bi + i)).intoArray(out, o + i);
-                }
-                case MAX -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).max(va(b, bi + i)).intoArray(out, o + i);
-                }
-                case MIN -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).min(va(b, bi + i)).intoArray(out, o + i);
-                }
-                default -> {
-                }
-            }
+            i = denseRun(op, a, ai, b, bi, out, o, len);
+        } else if (os == 1 && ((as == 1 && bs == 0) || (as == 0 && bs == 1))) {
+            i = broadcastRun(op, a, ai, as, b, bi, out, o, len);
         }
         switch (op) {
             case ADD -> {
@@ -160,6 +163,86 @@ final class Elementwise {
                 for (; i < len; i++) out[o + i * os] = a[ai + i * as] == b[bi + i * bs] ? 1f : 0f;
             }
         }
+    }
+
+    /**
+     * The vectorizable prefix of a dense run; returns how many elements it wrote. Kept apart from
+     * the scalar loops so that the compiler's budget covers every vector operation (one it gives up
+     * on allocates a box per vector).
+     */
+    private static int denseRun(BinaryOp op, float[] a, int ai, float[] b, int bi, float[] out, int o, int len) {
+        int i = 0, bound = S.loopBound(len);
+        switch (op) {
+            case ADD -> {
+                for (; i < bound; i += S.length()) va(a, ai + i).add(va(b, bi + i)).intoArray(out, o + i);
+            }
+            case SUB -> {
+                for (; i < bound; i += S.length()) va(a, ai + i).sub(va(b, bi + i)).intoArray(out, o + i);
+            }
+            case MUL -> {
+                for (; i < bound; i += S.length()) va(a, ai + i).mul(va(b, bi + i)).intoArray(out, o + i);
+            }
+            case DIV -> {
+                for (; i < bound; i += S.length()) va(a, ai + i).div(va(b, bi + i)).intoArray(out, o + i);
+            }
+            case MAX -> {
+                for (; i < bound; i += S.length()) va(a, ai + i).max(va(b, bi + i)).intoArray(out, o + i);
+            }
+            case MIN -> {
+                for (; i < bound; i += S.length()) va(a, ai + i).min(va(b, bi + i)).intoArray(out, o + i);
+            }
+            default -> {
+            }
+        }
+        return i;
+    }
+
+    /**
+     * The vectorizable prefix of a run where one operand is dense and the other one value (a
+     * per-channel bias or scale over a plane); returns how many elements it wrote.
+     */
+    private static int broadcastRun(BinaryOp op, float[] a, int ai, int as, float[] b, int bi, float[] out, int o, int len) {
+        if (len < S.length()) return 0;   // also keeps an empty run from reading the single value
+        int i = 0, bound = S.loopBound(len);
+        // one loop per case: a vector chosen by a condition would be boxed
+        if (as == 0) {
+            FloatVector s = FloatVector.broadcast(S, a[ai]);
+            switch (op) {
+                case ADD -> {
+                    for (; i < bound; i += S.length()) s.add(va(b, bi + i)).intoArray(out, o + i);
+                }
+                case SUB -> {
+                    for (; i < bound; i += S.length()) s.sub(va(b, bi + i)).intoArray(out, o + i);
+                }
+                case MUL -> {
+                    for (; i < bound; i += S.length()) s.mul(va(b, bi + i)).intoArray(out, o + i);
+                }
+                case DIV -> {
+                    for (; i < bound; i += S.length()) s.div(va(b, bi + i)).intoArray(out, o + i);
+                }
+                default -> {
+                }
+            }
+        } else {
+            FloatVector s = FloatVector.broadcast(S, b[bi]);
+            switch (op) {
+                case ADD -> {
+                    for (; i < bound; i += S.length()) va(a, ai + i).add(s).intoArray(out, o + i);
+                }
+                case SUB -> {
+                    for (; i < bound; i += S.length()) va(a, ai + i).sub(s).intoArray(out, o + i);
+                }
+                case MUL -> {
+                    for (; i < bound; i += S.length()) va(a, ai + i).mul(s).intoArray(out, o + i);
+                }
+                case DIV -> {
+                    for (; i < bound; i += S.length()) va(a, ai + i).div(s).intoArray(out, o + i);
+                }
+                default -> {
+                }
+            }
+        }
+        return i;
     }
 
     private static FloatVector va(float[] x, int at) {

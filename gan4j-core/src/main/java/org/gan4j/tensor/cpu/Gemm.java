@@ -7,19 +7,25 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Batched single-precision GEMM, {@code C = alpha·op(A)·op(B) + beta·C}, row-major.
  *
- * <p>The classic blocked scheme: C is cut into MC×NC blocks, handed out to threads; for each
- * KC-deep slice of k, a block packs its rows of op(A) (scaled by alpha) into MR-row slivers and
- * its columns of op(B) into NR-column slivers, so the micro-kernel reads both contiguously and
- * keeps an MR×NR tile of C in registers. A sliver of B (KC·NR floats) stays in L1 while the
- * slivers of A stream past it from L2. Padding the slivers with zeros lets edge tiles run the
- * same kernel; only their store is partial.
+ * <p>The blocked scheme of BLIS: for each NC-wide panel of columns and KC-deep slice of k, op(B)
+ * is packed once into NR-column slivers; for each MC-high block of rows, op(A) (scaled by alpha)
+ * is packed into MR-row slivers; the micro-kernel keeps an MR×NR tile of C in registers while it
+ * reads both contiguously. Zero padding lets edge tiles run the same kernel; only their store is
+ * partial.
+ *
+ * <p>A batch whose entries share one matrix is folded into a single larger product, so thin
+ * per-image products (a convolution's) become one well-shaped GEMM and the shared matrix is packed
+ * once: with one A, the images' columns are laid side by side (N grows); with one B, their rows
+ * (M grows); with one C, their depths (K grows: the products add up). Threads take disjoint
+ * blocks of C.
  */
 final class Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
-    private static final int MR = 6, NR = 2 * VL;
-    /** Block sizes: a KC×NR sliver of B fits in L1 and an MC×KC block of A in L2; NC is a multiple of NR. */
-    private static final int KC = 256, MC = 16 * MR, NC = 512 / NR * NR;
+    /** Register tile: MR rows × two vectors, 16 accumulators (larger tiles measured no faster and waste rows when m is 64 or 128). */
+    private static final int MR = 8, NR = 2 * VL;
+    /** Block sizes, tuned by measurement: an MC×KC block of A and a KC×NC panel of B fit in L2; NC is a multiple of NR. */
+    private static final int KC = 384, MC = 128 / MR * MR, NC = 512 / NR * NR;
 
     /** Per-thread packing buffers, reused across calls so a GEMM allocates nothing. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -28,81 +34,192 @@ final class Gemm {
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * NC];
         final float[] tile = new float[MR * NR];
+        final int[] rowOff = new int[MC];
     }
+
+    /** Which dimension the batch is folded into. */
+    private enum Fold { NONE, ROWS, COLUMNS, DEPTH }
 
     private Gemm() {
     }
 
-    private record Job(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    /**
+     * One GEMM call over virtual indices: when the batch is folded, a virtual index v of the folded
+     * dimension is (image v / size, index v % size); depth is the folded k.
+     */
+    private record Job(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
                        float[] a, int lda, int strideA, float[] b, int ldb, int strideB,
-                       float[] c, int ldc, int strideC) {
+                       float[] c, int ldc, int strideC, Fold fold, int depth) {
 
-        /** C_bi ← beta·C_bi + alpha·op(A_bi)·op(B_bi) on the block of rows i0.., columns j0... */
-        void block(int bi, int i0, int j0, float beta) {
-            int mc = Math.min(MC, m - i0), nc = Math.min(NC, n - j0);
-            int aOff = bi * strideA, bOff = bi * strideB, cOff = bi * strideC + i0 * ldc + j0;
-            scale(cOff, mc, nc, beta);
-            if (k == 0 || alpha == 0) return;
+        /**
+         * C_bi[i0 .. i1, j0 .. j1] over virtual rows and columns: for each KC slice, pack B's panel,
+         * then A's blocks, and run the kernel over every tile.
+         */
+        void block(int bi, int i0, int i1, int j0, int j1) {
             Scratch s = SCRATCH.get();
-            for (int p0 = 0; p0 < k; p0 += KC) {
-                int kc = Math.min(KC, k - p0);
-                packA(s.a, aOff, i0, mc, p0, kc);
-                packB(s.b, bOff, p0, kc, j0, nc);
-                for (int jr = 0; jr < nc; jr += NR) {
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        kernel(s.a, ir * kc, s.b, jr * kc, kc, c, cOff + ir * ldc + jr, ldc,
-                               Math.min(MR, mc - ir), Math.min(NR, nc - jr), s.tile);
+            if (depth == 0 || alpha == 0) {
+                scale(bi, i0, i1, j0, j1);
+                return;
+            }
+            if (beta != 0 && beta != 1) scale(bi, i0, i1, j0, j1);
+            int nc = j1 - j0;
+            for (int p0 = 0; p0 < depth; p0 += KC) {
+                int kc = Math.min(KC, depth - p0);
+                boolean overwrite = p0 == 0 && beta == 0;
+                packB(s.b, bi, p0, kc, j0, nc);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(s.a, bi, ic, mc, p0, kc);
+                    for (int r = 0; r < mc; r++) s.rowOff[r] = rowOffset(bi, ic + r);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int width = Math.min(NR, nc - jr), j = j0 + jr;
+                        // a tile's columns are contiguous in C unless they run past the edge or into the next image
+                        int colBase = columnOffset(j);
+                        boolean contiguous = width == NR && (fold != Fold.COLUMNS || j % n + NR <= n);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int height = Math.min(MR, mc - ir);
+                            boolean direct = contiguous && height == MR;
+                            kernel(s.a, ir * kc, s.b, jr * kc, kc, s.tile);
+                            if (direct) {
+                                storeRows(s.tile, s.rowOff, ir, colBase, overwrite);
+                            } else {
+                                storeTile(s.tile, s.rowOff, ir, height, j, width, overwrite);
+                            }
+                        }
                     }
                 }
+            }
+        }
+
+        /** Offset in c of virtual row i of entry bi (column 0). */
+        private int rowOffset(int bi, int i) {
+            return fold == Fold.ROWS ? i / m * strideC + i % m * ldc : bi * strideC + i * ldc;
+        }
+
+        /** Offset in c of virtual column j, relative to its row. */
+        private int columnOffset(int j) {
+            return fold == Fold.COLUMNS ? j / n * strideC + j % n : j;
+        }
+
+        /** A full tile into C, rows at rowOff[ir + r] + colBase. */
+        private void storeRows(float[] tile, int[] rowOff, int ir, int colBase, boolean overwrite) {
+            for (int r = 0; r < MR; r++) {
+                int at = rowOff[ir + r] + colBase;
+                for (int v = 0; v < NR; v += VL) {
+                    FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
+                    if (!overwrite) t = t.add(FloatVector.fromArray(S, c, at + v));
+                    t.intoArray(c, at + v);
+                }
+            }
+        }
+
+        /** The valid part of a tile into C, in runs of columns that are contiguous there (one image each). */
+        private void storeTile(float[] tile, int[] rowOff, int ir, int height, int j, int width, boolean overwrite) {
+            for (int q0 = 0; q0 < width; ) {
+                int span = fold == Fold.COLUMNS ? Math.min(width - q0, n - (j + q0) % n) : width - q0;
+                int col = columnOffset(j + q0);
+                for (int r = 0; r < height; r++) {
+                    int at = rowOff[ir + r] + col, t = r * NR + q0;
+                    if (overwrite) {
+                        System.arraycopy(tile, t, c, at, span);
+                    } else {
+                        for (int q = 0; q < span; q++) c[at + q] += tile[t + q];
+                    }
+                }
+                q0 += span;
             }
         }
 
         /** C ← beta·C on the block; beta = 0 overwrites, so NaN or garbage in C is ignored. */
-        private void scale(int cOff, int mc, int nc, float beta) {
+        private void scale(int bi, int i0, int i1, int j0, int j1) {
             if (beta == 1) return;
-            for (int i = 0; i < mc; i++) {
-                int row = cOff + i * ldc;
-                if (beta == 0) {
-                    Arrays.fill(c, row, row + nc, 0f);
-                } else {
-                    for (int j = 0; j < nc; j++) c[row + j] *= beta;
+            for (int i = i0; i < i1; i++) {
+                int row = rowOffset(bi, i);
+                for (int j = j0; j < j1; ) {
+                    // runs of columns contiguous in C
+                    int len = fold == Fold.COLUMNS ? Math.min(j1 - j, n - j % n) : j1 - j, at = row + columnOffset(j);
+                    if (beta == 0) {
+                        Arrays.fill(c, at, at + len, 0f);
+                    } else {
+                        for (int q = 0; q < len; q++) c[at + q] *= beta;
+                    }
+                    j += len;
                 }
             }
         }
 
-        /** Packs alpha·op(A)[i0 .. i0+mc, p0 .. p0+kc] as slivers: element (r, p) of sliver s at s·MR·kc + p·MR + r. */
-        private void packA(float[] dst, int aOff, int i0, int mc, int p0, int kc) {
+        /**
+         * Packs alpha·op(A)[i0 .. i0+mc, p0 .. p0+kc] (virtual indices) as slivers: element (r, p)
+         * of sliver s at s·MR·kc + p·MR + r; rows past the end are zero.
+         */
+        private void packA(float[] dst, int bi, int i0, int mc, int p0, int kc) {
             for (int ir = 0; ir < mc; ir += MR) {
-                int rows = Math.min(MR, mc - ir), base = ir * kc;
-                if (rows < MR) Arrays.fill(dst, base, base + MR * kc, 0f);
-                if (transA) {
-                    for (int p = 0; p < kc; p++) {
-                        int src = aOff + (p0 + p) * lda + i0 + ir;
-                        for (int r = 0; r < rows; r++) dst[base + p * MR + r] = alpha * a[src + r];
+                int height = Math.min(MR, mc - ir), base = ir * kc;
+                if (height < MR) Arrays.fill(dst, base, base + MR * kc, 0f);
+                for (int r0 = 0; r0 < height; ) {
+                    // a run of rows from one image
+                    int vi = i0 + ir + r0;
+                    int img = bi + (fold == Fold.ROWS ? vi / m : 0), i = fold == Fold.ROWS ? vi % m : vi;
+                    int span = fold == Fold.ROWS ? Math.min(height - r0, m - i) : height - r0;
+                    for (int p = p0, end = p0 + kc; p < end; ) {
+                        int e = img + (fold == Fold.DEPTH ? p / k : 0), pl = fold == Fold.DEPTH ? p % k : p;
+                        int len = fold == Fold.DEPTH ? Math.min(end - p, k - pl) : end - p;
+                        int d = base + (p - p0) * MR + r0;
+                        if (transA) {
+                            // op(A)'s rows are contiguous in memory: read along them
+                            for (int q = 0; q < len; q++) {
+                                int src = e * strideA + (pl + q) * lda + i, to = d + q * MR;
+                                for (int r = 0; r < span; r++) dst[to + r] = alpha * a[src + r];
+                            }
+                        } else {
+                            for (int r = 0; r < span; r++) {
+                                int src = e * strideA + (i + r) * lda + pl, to = d + r;
+                                for (int q = 0; q < len; q++) dst[to + q * MR] = alpha * a[src + q];
+                            }
+                        }
+                        p += len;
                     }
-                } else {
-                    for (int r = 0; r < rows; r++) {
-                        int src = aOff + (i0 + ir + r) * lda + p0;
-                        for (int p = 0; p < kc; p++) dst[base + p * MR + r] = alpha * a[src + p];
-                    }
+                    r0 += span;
                 }
             }
         }
 
-        /** Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] as slivers: element (p, c) of sliver s at s·NR·kc + p·NR + c. */
-        private void packB(float[] dst, int bOff, int p0, int kc, int j0, int nc) {
+        /**
+         * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] (virtual indices) as slivers: element (p, q) of
+         * sliver s at s·NR·kc + p·NR + q; columns past the end are zero.
+         */
+        private void packB(float[] dst, int bi, int p0, int kc, int j0, int nc) {
             for (int jr = 0; jr < nc; jr += NR) {
-                int cols = Math.min(NR, nc - jr), base = jr * kc;
-                if (cols < NR) Arrays.fill(dst, base, base + NR * kc, 0f);
-                if (transB) {
-                    for (int col = 0; col < cols; col++) {
-                        int src = bOff + (j0 + jr + col) * ldb + p0;
-                        for (int p = 0; p < kc; p++) dst[base + p * NR + col] = b[src + p];
+                int width = Math.min(NR, nc - jr), base = jr * kc;
+                if (width < NR) Arrays.fill(dst, base, base + NR * kc, 0f);
+                for (int q0 = 0; q0 < width; ) {
+                    int vj = j0 + jr + q0;
+                    int img = bi + (fold == Fold.COLUMNS ? vj / n : 0), j = fold == Fold.COLUMNS ? vj % n : vj;
+                    int span = fold == Fold.COLUMNS ? Math.min(width - q0, n - j) : width - q0;
+                    for (int p = p0, end = p0 + kc; p < end; ) {
+                        int e = img + (fold == Fold.DEPTH ? p / k : 0), pl = fold == Fold.DEPTH ? p % k : p;
+                        int len = fold == Fold.DEPTH ? Math.min(end - p, k - pl) : end - p;
+                        int d = base + (p - p0) * NR + q0;
+                        if (transB) {
+                            for (int q = 0; q < span; q++) {
+                                int src = e * strideB + (j + q) * ldb + pl;
+                                for (int t = 0; t < len; t++) dst[d + t * NR + q] = b[src + t];
+                            }
+                        } else {
+                            int src = e * strideB + pl * ldb + j;
+                            if (span == NR) {
+                                for (int t = 0; t < len; t++) {
+                                    int from = src + t * ldb, to = d + t * NR;
+                                    FloatVector.fromArray(S, b, from).intoArray(dst, to);
+                                    FloatVector.fromArray(S, b, from + VL).intoArray(dst, to + VL);
+                                }
+                            } else {
+                                for (int t = 0; t < len; t++) System.arraycopy(b, src + t * ldb, dst, d + t * NR, span);
+                            }
+                        }
+                        p += len;
                     }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, dst, base + p * NR, cols);
-                    }
+                    q0 += span;
                 }
             }
         }
@@ -116,63 +233,80 @@ final class Gemm {
                      float[] a, int lda, int strideA, float[] b, int ldb, int strideB,
                      float beta, float[] c, int ldc, int strideC, int batch) {
         if (m <= 0 || n <= 0 || batch <= 0) return;
-        var job = new Job(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, c, ldc, strideC);
-        int nBlocks = (n + NC - 1) / NC, blocks = (m + MC - 1) / MC * nBlocks;
-        // Entries that share one C add their products into it: beta once, then accumulate.
-        boolean shared = strideC == 0 && batch > 1;
-        parallel.parallelFor((shared ? 1 : batch) * blocks, 1, (from, to) -> {
+        Fold fold = batch == 1 ? Fold.NONE
+                : strideC == 0 ? Fold.DEPTH
+                : strideA == 0 ? Fold.COLUMNS
+                : strideB == 0 ? Fold.ROWS
+                : Fold.NONE;
+        int batches = fold == Fold.NONE ? batch : 1;
+        int rows = fold == Fold.ROWS ? batch * m : m, cols = fold == Fold.COLUMNS ? batch * n : n;
+        int depth = fold == Fold.DEPTH ? batch * k : k;
+        var job = new Job(transA, transB, m, n, k, alpha, beta, a, lda, strideA, b, ldb, strideB, c, ldc, strideC,
+                          fold, depth);
+        // Enough blocks of C for every thread: split columns into NC panels, then rows, then narrower panels.
+        int want = parallel.threads() == 1 ? 1 : 2 * parallel.threads();
+        int colParts = Math.ceilDiv(cols, NC);
+        int rowParts = Math.max(1, Math.min(Math.ceilDiv(want, batches * colParts), rows / (2 * MR)));
+        if (batches * colParts * rowParts < want) {
+            colParts = Math.max(colParts, Math.min(Math.ceilDiv(cols, NR), Math.ceilDiv(want, batches * rowParts)));
+        }
+        int colStep = roundUp(Math.ceilDiv(cols, colParts), NR), rowStep = roundUp(Math.ceilDiv(rows, rowParts), MR);
+        int nCol = Math.ceilDiv(cols, colStep), nRow = Math.ceilDiv(rows, rowStep), perEntry = nCol * nRow;
+        parallel.parallelFor(batches * perEntry, 1, (from, to) -> {
             for (int t = from; t < to; t++) {
-                int i0 = t % blocks / nBlocks * MC, j0 = t % blocks % nBlocks * NC;
-                if (shared) {
-                    for (int bi = 0; bi < batch; bi++) job.block(bi, i0, j0, bi == 0 ? beta : 1);
-                } else {
-                    job.block(t / blocks, i0, j0, beta);
-                }
+                int bi = t / perEntry, i0 = t % perEntry / nCol * rowStep, j0 = t % nCol * colStep;
+                job.block(bi, i0, Math.min(rows, i0 + rowStep), j0, Math.min(cols, j0 + colStep));
             }
         });
     }
 
-    /** Adds the product of one packed sliver of A (MR×kc) and one of B (kc×NR) into C's tile. */
-    private static void kernel(float[] pa, int ao, float[] pb, int bo, int kc, float[] c, int co, int ldc,
-                               int rows, int cols, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    private static int roundUp(int x, int step) {
+        return Math.ceilDiv(x, step) * step;
+    }
+
+    /** The MR×NR product of one packed sliver of A (MR×kc) and one of B (kc×NR), into {@code tile} (row-major). */
+    private static void kernel(float[] pa, int ao, float[] pb, int bo, int kc, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z;
+        FloatVector c70 = z, c71 = z;
         for (int p = 0; p < kc; p++) {
             int ai = ao + p * MR, bi = bo + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bi + VL);
-            FloatVector x = FloatVector.broadcast(S, pa[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, pa[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, pa[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, pa[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, pa[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, pa[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi), b1 = FloatVector.fromArray(S, pb, bi + VL);
+            FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, pa[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, pa[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, pa[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, pa[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, pa[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, pa[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, pa[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
         }
-        if (rows == MR && cols == NR) {
-            add(c, co, c00, c01);
-            add(c, co + ldc, c10, c11);
-            add(c, co + 2 * ldc, c20, c21);
-            add(c, co + 3 * ldc, c30, c31);
-            add(c, co + 4 * ldc, c40, c41);
-            add(c, co + 5 * ldc, c50, c51);
-            return;
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, VL);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + VL);
+        c00.intoArray(tile, 0 * NR);
+        c01.intoArray(tile, 0 * NR + VL);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + VL);
         c20.intoArray(tile, 2 * NR);
         c21.intoArray(tile, 2 * NR + VL);
         c30.intoArray(tile, 3 * NR);
@@ -181,13 +315,9 @@ final class Gemm {
         c41.intoArray(tile, 4 * NR + VL);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + VL);
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) c[co + r * ldc + j] += tile[r * NR + j];
-        }
-    }
-
-    private static void add(float[] c, int at, FloatVector lo, FloatVector hi) {
-        FloatVector.fromArray(S, c, at).add(lo).intoArray(c, at);
-        FloatVector.fromArray(S, c, at + VL).add(hi).intoArray(c, at + VL);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + VL);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + VL);
     }
 }

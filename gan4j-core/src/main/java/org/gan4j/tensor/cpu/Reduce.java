@@ -1,9 +1,22 @@
 package org.gan4j.tensor.cpu;
 
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 import org.gan4j.tensor.ReduceOp;
 
-/** Reductions of one strided run of values. */
+/** Reductions of strided runs of values. Sums accumulate in double, vectorized where the run is dense. */
 final class Reduce {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** Floats with as many lanes as D: widening them to doubles is one instruction. */
+    private static final VectorSpecies<Float> S = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int VL = S.length();
+
+    /** Per-thread double accumulators for column sums. */
+    private static final ThreadLocal<double[]> COLUMNS = ThreadLocal.withInitial(() -> new double[Columns.WIDTH]);
+
     private Reduce() {
     }
 
@@ -14,7 +27,15 @@ final class Reduce {
     static float run(ReduceOp op, float[] x, int start, int len, int stride) {
         if (op == ReduceOp.SUM) {
             double sum = 0;
-            for (int l = 0; l < len; l++) sum += x[start + l * stride];
+            int l = 0;
+            if (stride == 1 && len >= VL) {
+                DoubleVector acc = DoubleVector.zero(D);
+                for (int bound = S.loopBound(len); l < bound; l += VL) {
+                    acc = acc.add(FloatVector.fromArray(S, x, start + l).convertShape(VectorOperators.F2D, D, 0));
+                }
+                sum = acc.reduceLanes(VectorOperators.ADD);
+            }
+            for (; l < len; l++) sum += x[start + l * stride];
             return (float) sum;
         }
         if (len == 0) throw new IllegalArgumentException(op + " of an empty axis");
@@ -32,5 +53,30 @@ final class Reduce {
             }
         }
         return op == ReduceOp.ARGMAX ? at : best;
+    }
+
+    /** Column sums of x viewed as [outer, len, inner], a block of columns at a time, reading rows in order. */
+    static final class Columns {
+        /** Columns per block: the accumulators of one block stay in L1. */
+        static final int WIDTH = 512;
+
+        private Columns() {
+        }
+
+        /** out[row·inner + j] = Σ_l x[(row·len + l)·inner + j] for j in [j0, j1), j1 − j0 ≤ WIDTH. */
+        static void sum(float[] x, float[] out, int row, int len, int inner, int j0, int j1) {
+            double[] acc = COLUMNS.get();
+            int width = j1 - j0;
+            java.util.Arrays.fill(acc, 0, width, 0);
+            for (int l = 0; l < len; l++) {
+                int base = (row * len + l) * inner + j0, j = 0;
+                for (int bound = S.loopBound(width); j < bound; j += VL) {
+                    DoubleVector.fromArray(D, acc, j)
+                            .add(FloatVector.fromArray(S, x, base + j).convertShape(VectorOperators.F2D, D, 0)).intoArray(acc, j);
+                }
+                for (; j < width; j++) acc[j] += x[base + j];
+            }
+            for (int j = 0; j < width; j++) out[row * inner + j0 + j] = (float) acc[j];
+        }
     }
 }

@@ -5,9 +5,10 @@ import java.util.Arrays;
 /**
  * Several operands walking one shape, each through its own strides. Dimensions of size 1 are
  * dropped and neighbours that are contiguous for every operand are merged, so a dense or simply
- * broadcast operation walks a few long runs instead of many short ones.
+ * broadcast operation walks a few long runs instead of many short ones. Public so that other
+ * devices can walk shapes the same way.
  */
-final class Strided {
+public final class Strided {
 
     /** One run of {@code len} elements; operand j starts at {@code offsets[j]} and steps by its last stride. */
     @FunctionalInterface
@@ -25,7 +26,7 @@ final class Strided {
         this.size = size;
     }
 
-    static Strided of(int[] shape, int[]... operandStrides) {
+    public static Strided of(int[] shape, int[]... operandStrides) {
         long size = 1;
         for (int d : shape) {
             if (d < 0) throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
@@ -78,6 +79,20 @@ final class Strided {
 
     int size() {
         return size;
+    }
+
+    /** Dimensions left after dropping ones and merging (at least 1). */
+    public int rank() {
+        return shape.length;
+    }
+
+    public int extent(int d) {
+        return shape[d];
+    }
+
+    /** Operand j's stride along merged dimension d. */
+    public int stride(int j, int d) {
+        return strides[j][d];
     }
 
     /** The step of operand j inside a run. */

@@ -191,6 +191,27 @@ class CpuBackendTest {
     }
 
     @Test
+    void gemmFoldsBatchesThatShareAMatrix() {
+        // One shared A lays the images' columns side by side, one B their rows, one C their depths:
+        // tiles then straddle image boundaries, which odd sizes (not multiples of the vector length) exercise.
+        Random r = new Random(23);
+        int[] sizes = {1, 5, 17, 49, 70};
+        CpuBackend[] backends = {new CpuBackend(1), CPU, new CpuBackend(3)};
+        float[][] alphaBeta = {{1, 0}, {0.5f, 1}, {-2, 0.25f}};
+        for (int trial = 0; trial < 48; trial++) {
+            int m = sizes[r.nextInt(sizes.length)], n = sizes[r.nextInt(sizes.length)], k = sizes[r.nextInt(sizes.length)];
+            int share = 1 + trial % 3, batch = 1 + r.nextInt(6);
+            float[] ab = alphaBeta[r.nextInt(alphaBeta.length)];
+            checkGemm(r, r.nextBoolean(), r.nextBoolean(), m, n, k, ab[0], ab[1], batch, share == 1, share == 2, share == 3,
+                      backends[trial % backends.length]);
+        }
+        // a depth that crosses several KC slices, and columns that cross several panels, across images
+        checkGemm(r, true, false, 64, 196, 300, 1, 0, 5, false, false, true, CPU);
+        checkGemm(r, false, false, 33, 301, 75, 1, 0, 7, true, false, false, CPU);
+        checkGemm(r, false, true, 130, 20, 40, 1, 0.5f, 9, false, true, false, CPU);
+    }
+
+    @Test
     void gemmWithZeroBetaOverwritesNaN() {
         float[] c = {Float.NaN, Float.POSITIVE_INFINITY, Float.NaN, Float.NaN};
         Storage sc = store(c);
@@ -300,6 +321,8 @@ class CpuBackendTest {
         {{100_003}, {1}, {1}},
         {{333, 301}, {301, 1}, {0, 1}},
         {{301, 333}, {1, 301}, {333, 1}},
+        {{3, 37}, {1, 0}, {37, 1}},         // one value of a per run of b (vector path plus an odd tail)
+        {{4, 2, 33}, {66, 33, 1}, {0, 1, 0}},  // a per-channel value of b over each plane
     };
 
     @ParameterizedTest
@@ -446,6 +469,11 @@ class CpuBackendTest {
                 outer = 3;
                 len = 40_000;
                 inner = 1;
+            } else if (trial == 1) {
+                // columns in more than one block
+                outer = 2;
+                len = 5;
+                inner = 1100;
             }
             float[] x = new float[outer * len * inner];
             for (int i = 0; i < x.length; i++) x[i] = r.nextInt(11) - 5;    // many ties

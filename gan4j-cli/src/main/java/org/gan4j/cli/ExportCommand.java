@@ -1,0 +1,43 @@
+package org.gan4j.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.gan4j.export.OnnxExport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Write a trained generator in a format other tools run.",
+                "onnx: inputs z [batch, latent] float (and label [batch] int64 for class-conditional models), output images."})
+final class ExportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DIR", description = "run directory")
+    Path dir;
+
+    @Option(names = "--format", defaultValue = "onnx", description = "onnx (opset " + OnnxExport.OPSET + ") (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = "--out", required = true, description = "output file, e.g. G.onnx")
+    Path out;
+
+    @Option(names = "--ema", description = "export the exponential moving average of G's weights")
+    boolean ema;
+
+    @Override
+    public Integer call() {
+        if (!format.equals("onnx")) throw new CliException("--format: unknown format '" + format + "' (known: onnx)");
+        TrainedModel m = TrainedModel.load(dir, ema);
+        String description = "gan4j " + m.config().model() + " generator" + (ema ? " (weight average)" : "") + ", step " + m.step() + " of " + dir;
+        byte[] bytes = OnnxExport.of(m.generator(), description, TrainCommand.VERSION).toByteArray();
+        try {
+            RunDirectory.writeAtomically(out, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out, e);
+        }
+        System.out.println("wrote " + m.config().model() + " generator (step " + m.step() + ") as ONNX opset " + OnnxExport.OPSET + " to " + out
+                + " (" + bytes.length + " bytes)");
+        return 0;
+    }
+}

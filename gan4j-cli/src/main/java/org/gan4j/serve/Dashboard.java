@@ -1,0 +1,150 @@
+package org.gan4j.serve;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The training dashboard: one page that follows every run in a runs folder live over
+ * Server-Sent Events. Routes: {@code /} the page, {@code /dashboard.js} its script,
+ * {@code /chart.js} Chart.js from its WebJar, {@code /events} the event stream, and
+ * {@code /runs/RUN/FILE} files inside a run directory (sample grids) and nothing else.
+ */
+public final class Dashboard implements AutoCloseable {
+    private static final String CHART_JS_POM = "META-INF/maven/org.webjars.npm/chart.js/pom.properties";
+    private static final Map<String, String> TYPES = Map.of("png", "image/png", "json", "application/json",
+            "jsonl", "text/plain; charset=utf-8", "html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8");
+
+    private final RunsFolder runs;
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile boolean open = true;
+
+    private Dashboard(RunsFolder runs, HttpServer server) {
+        this.runs = runs;
+        this.server = server;
+    }
+
+    /** Starts serving {@code runsDir} on host:port (port 0 picks a free one). */
+    public static Dashboard start(Path runsDir, String host, int port) {
+        RunsFolder runs = new RunsFolder(runsDir);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+        }
+        Dashboard d = new Dashboard(runs, server);
+        server.setExecutor(d.threads);
+        server.createContext("/", d::handle);
+        server.start();
+        return d;
+    }
+
+    public URI uri() {
+        InetSocketAddress a = server.getAddress();
+        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/");
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+                sendText(ex, 405, "only GET");
+                return;
+            }
+            String path = ex.getRequestURI().getRawPath();
+            switch (path) {
+                case "/", "/index.html" -> sendResource(ex, "dashboard.html", TYPES.get("html"));
+                case "/dashboard.js" -> sendResource(ex, "dashboard.js", TYPES.get("js"));
+                case "/chart.js" -> sendChartJs(ex);
+                case "/events" -> new EventStream(runs, ex, () -> open).run();
+                default -> {
+                    if (path.startsWith("/runs/")) sendRunFile(ex, path.substring("/runs/".length()));
+                    else sendText(ex, 404, "not found");
+                }
+            }
+        } catch (IOException e) {
+            // the browser went away mid-answer: nothing to tell it
+        } catch (RuntimeException e) {
+            if (ex.getResponseCode() == -1) sendText(ex, 500, "internal error: " + e);
+            throw e;
+        }
+    }
+
+    private void sendRunFile(HttpExchange ex, String rawPath) throws IOException {
+        Path file;
+        try {
+            file = runs.file(rawPath);
+        } catch (IllegalArgumentException e) {
+            sendText(ex, 400, e.getMessage());
+            return;
+        }
+        if (file == null) {
+            sendText(ex, 404, "not found");
+            return;
+        }
+        String name = file.getFileName().toString();
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        sendBytes(ex, 200, TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1), "application/octet-stream"), Files.readAllBytes(file));
+    }
+
+    private void sendChartJs(HttpExchange ex) throws IOException {
+        Properties pom = new Properties();
+        try (InputStream in = resource(CHART_JS_POM)) {
+            pom.load(in);
+        }
+        sendBytes(ex, 200, TYPES.get("js"), resourceBytes("META-INF/resources/webjars/chart.js/" + pom.getProperty("version") + "/dist/chart.umd.js"));
+    }
+
+    private void sendResource(HttpExchange ex, String name, String type) throws IOException {
+        sendBytes(ex, 200, type, resourceBytes("org/gan4j/serve/" + name));
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = Dashboard.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) throw new UncheckedIOException(new IOException("missing resource " + name + " (is the jar complete?)"));
+        return in;
+    }
+
+    private static byte[] resourceBytes(String name) throws IOException {
+        try (InputStream in = resource(name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static void sendText(HttpExchange ex, int status, String text) throws IOException {
+        sendBytes(ex, status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void sendBytes(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** Stops the server; open event streams end within one poll. */
+    @Override
+    public void close() {
+        open = false;
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}

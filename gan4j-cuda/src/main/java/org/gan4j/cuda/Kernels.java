@@ -1,0 +1,147 @@
+package org.gan4j.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The kernels: .cu resources compiled by NVRTC on first use, for the device's architecture,
+ * with the PTX cached in {@code $GAN4J_HOME/cuda-cache} under a hash of source, options and
+ * compiler, so later runs skip the compiler. Launches are 1-D grids of 256 threads; kernels
+ * loop over their range (grid-stride), so the grid is capped.
+ */
+final class Kernels {
+    /** Every kernel file; each is compiled with common.cuh in front. */
+    static final List<String> FILES = List.of("elementwise", "reduce", "index", "conv", "random", "optim");
+    static final int THREADS = 256;
+    private static final int MAX_BLOCKS = 1 << 16;
+    /** Product and sum round separately, as in Java, so results match the CPU backend's. */
+    static final List<String> OPTIONS = List.of("--fmad=false", "--std=c++17");
+
+    private final Driver driver;
+    private final Nvrtc nvrtc;
+    private final int computeCapability;
+    private final Path cacheDir;
+    private final MemorySegment stream;
+    private final Map<String, MemorySegment> modules = new ConcurrentHashMap<>();
+    private final Map<String, MemorySegment> functions = new ConcurrentHashMap<>();
+
+    Kernels(Driver driver, Nvrtc nvrtc, int computeCapability, Path cacheDir, MemorySegment stream) {
+        this.driver = driver;
+        this.nvrtc = nvrtc;
+        this.computeCapability = computeCapability;
+        this.cacheDir = cacheDir;
+        this.stream = stream;
+    }
+
+    /** {@code $GAN4J_HOME/cuda-cache}, GAN4J_HOME defaulting to ~/.gan4j. */
+    static Path defaultCacheDir() {
+        String home = System.getenv("GAN4J_HOME");
+        Path base = home == null || home.isBlank() ? Path.of(System.getProperty("user.home"), ".gan4j") : Path.of(home);
+        return base.resolve("cuda-cache");
+    }
+
+    /** The source NVRTC compiles for one file: common.cuh, then the file. */
+    static String source(String file) {
+        return resource("common.cuh") + "\n" + resource(file + ".cu");
+    }
+
+    static String resource(String name) {
+        try (InputStream in = Kernels.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("kernel source " + name + " is missing from the gan4j-cuda jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Launches {@code kernel} (in {@code file}) over {@code work} items. Arguments: {@link Long}
+     * for device pointers and 64-bit integers, {@link Integer}, {@link Float}, and {@code int[]}
+     * for a struct of ints passed by value.
+     */
+    void launch(String file, String kernel, long work, Object... args) {
+        if (work <= 0) return;
+        launchBlocks(file, kernel, (int) Math.min(MAX_BLOCKS, (work + THREADS - 1) / THREADS), args);
+    }
+
+    /** Launches exactly {@code blocks} blocks of 256 threads. */
+    void launchBlocks(String file, String kernel, int blocks, Object... args) {
+        MemorySegment function = functions.computeIfAbsent(kernel, k -> driver.function(module(file), k));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pointers = arena.allocate(ADDRESS, args.length);
+            for (int i = 0; i < args.length; i++) pointers.setAtIndex(ADDRESS, i, value(arena, args[i]));
+            driver.launch(function, blocks, THREADS, 0, stream, pointers);
+        }
+    }
+
+    private static MemorySegment value(Arena arena, Object arg) {
+        return switch (arg) {
+            case Long l -> arena.allocateFrom(JAVA_LONG, l);
+            case Integer i -> arena.allocateFrom(JAVA_INT, i);
+            case Float f -> arena.allocateFrom(JAVA_FLOAT, f);
+            case int[] struct -> arena.allocateFrom(JAVA_INT, struct);
+            default -> throw new IllegalArgumentException("no kernel argument of type " + arg.getClass().getName());
+        };
+    }
+
+    private MemorySegment module(String file) {
+        return modules.computeIfAbsent(file, f -> driver.loadModule(ptx(f)));
+    }
+
+    /** The file's PTX, from the cache when the same source was compiled the same way before. */
+    String ptx(String file) {
+        String source = source(file);
+        List<String> options = new ArrayList<>(OPTIONS);
+        options.add("--gpu-architecture=compute_" + computeCapability);
+        String key = file + "-" + hash(nvrtc.version() + "\n" + options + "\n" + source);
+        Path cached = cacheDir.resolve(key + ".ptx");
+        try {
+            if (Files.isRegularFile(cached)) return Files.readString(cached);
+        } catch (IOException e) {
+            // an unreadable cache entry is compiled again
+        }
+        String ptx = nvrtc.compile(file + ".cu", source, options);
+        writeAtomically(cached, ptx);
+        return ptx;
+    }
+
+    /** Writes through a temporary file and a rename; a cache that cannot be written is only a slower start. */
+    private static void writeAtomically(Path target, String text) {
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            System.err.println("gan4j: cannot cache compiled kernels in " + target.getParent() + ": " + e.getMessage());
+        }
+    }
+
+    static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package org.gan4j.cuda;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.gan4j.tensor.BackendUnavailableException;
+import org.gan4j.tensor.BinaryOp;
+import org.gan4j.tensor.Storage;
+import org.gan4j.tensor.UnaryOp;
+import org.gan4j.tensor.cpu.CpuBackend;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bindings against fake_cuda.c, a stand-in for the three libraries built here with gcc:
+ * every downcall's types, the error paths (missing library, missing symbol, a failing call),
+ * memory copies, the row-major GEMM mapping onto column-major cuBLAS (checked against the CPU
+ * backend), kernel launches and the on-disk kernel cache. Nothing here needs a GPU.
+ */
+class FakeCudaTest {
+    @TempDir
+    static Path tmp;
+    static Path good, failingInit, noLaunch;
+
+    @BeforeAll
+    static void buildFakes() throws IOException, InterruptedException {
+        if (Tools.gcc().isEmpty()) return;
+        Path source = tmp.resolve("fake_cuda.c");
+        try (InputStream in = FakeCudaTest.class.getResourceAsStream("fake_cuda.c")) {
+            Files.copy(in, source);
+        }
+        good = fake("good");
+        failingInit = fake("fail-init", "-DFAIL_INIT");
+        noLaunch = fake("no-launch", "-DNO_LAUNCH");
+    }
+
+    /** One build of the fake, installed under the three sonames gan4j looks for. */
+    private static Path fake(String name, String... defines) throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        List<String> command = new ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-O1", "-o", "libcuda.so.1"));
+        command.addAll(List.of(defines));
+        command.add(tmp.resolve("fake_cuda.c").toString());
+        Tools.run(dir, command.toArray(String[]::new));
+        Files.copy(dir.resolve("libcuda.so.1"), dir.resolve("libcublas.so.13"));
+        Files.copy(dir.resolve("libcuda.so.1"), dir.resolve("libnvrtc.so.13"));
+        return dir;
+    }
+
+    /** Per test, so the report lists every skipped check with the reason. */
+    @BeforeEach
+    void needGcc() {
+        assumeTrue(good != null, "gcc not found: the fake CUDA libraries cannot be built here");
+    }
+
+    private static CudaBackend start(Path dir) {
+        return CudaBackendProvider.start(List.of(dir), 0, false, tmp.resolve("kernel-cache"));
+    }
+
+    /** Calls a no-argument function of one fake library. */
+    private static Object probe(Path dir, String library, String function, MemoryLayout result) throws Throwable {
+        MethodHandle h = Linker.nativeLinker().downcallHandle(
+                SymbolLookup.libraryLookup(dir.resolve(library), Arena.global()).find(function).orElseThrow(),
+                FunctionDescriptor.of(result));
+        return h.invoke();
+    }
+
+    private static int counter(String library, String function) throws Throwable {
+        return (int) probe(good, library, function, JAVA_INT);
+    }
+
+    @Test
+    void missingDriverLibraryIsNamedWithTheSearchPath() {
+        boolean systemHasDriver;
+        try {
+            SymbolLookup.libraryLookup("libcuda.so.1", Arena.global());
+            systemHasDriver = true;
+        } catch (IllegalArgumentException e) {
+            systemHasDriver = false;
+        }
+        assumeTrue(!systemHasDriver, "this machine has a real libcuda.so.1, so it cannot be missing");
+        Path empty = tmp.resolve("empty");
+        var e = assertThrows(BackendUnavailableException.class,
+                () -> CudaBackendProvider.start(List.of(empty), 0, false, tmp.resolve("cache")));
+        assertEquals("cannot find the NVIDIA driver library (libcuda.so.1) in " + List.of(empty)
+                + " nor through the system loader (set GAN4J_CUDA_PATH to the directory that holds it)", e.getMessage());
+    }
+
+    @Test
+    void failingCallIsNamedWithTheDriversWords() {
+        var e = assertThrows(BackendUnavailableException.class, () -> start(failingInit));
+        assertEquals(failingInit.resolve("libcuda.so.1") + ": cuInit failed: CUDA_ERROR_NO_DEVICE (no CUDA-capable device is detected)",
+                e.getMessage());
+    }
+
+    @Test
+    void missingSymbolNamesLibraryAndFunction() {
+        var e = assertThrows(BackendUnavailableException.class, () -> start(noLaunch));
+        assertEquals(noLaunch.resolve("libcuda.so.1") + " has no function cuLaunchKernel (a CUDA 12 or 13 library is needed)",
+                e.getMessage());
+    }
+
+    @Test
+    void memoryRoundTripsThroughTheDriverCalls() {
+        CudaBackend gpu = start(good);
+        assertEquals("Fake GPU", gpu.deviceName());
+        float[] values = {1.5f, -2f, 3.25f, Float.NaN, 0f, 7f};
+        Storage s = gpu.fromArray(values);
+        float[] back = new float[values.length];
+        gpu.read(s, back);
+        assertArrayEquals(values, back);
+
+        gpu.fill(s, 4, -0.5f);
+        gpu.read(s, back);
+        assertArrayEquals(new float[] {-0.5f, -0.5f, -0.5f, -0.5f, 0f, 7f}, back);
+
+        Storage zeros = gpu.allocate(6);
+        gpu.copyStrided(s, 4, new int[] {1}, zeros, 1, new int[] {1}, new int[] {2});   // dense: one device copy
+        gpu.read(zeros, back);
+        assertArrayEquals(new float[] {0f, 0f, 7f, 0f, 0f, 0f}, back);
+
+        gpu.release(s);
+        assertThrows(IllegalStateException.class, () -> gpu.read(s, back), "a released storage fails loudly");
+    }
+
+    @Test
+    void gemmMapsRowMajorOntoColumnMajorCublas() throws Throwable {
+        CudaBackend gpu = start(good);
+        assertEquals(0, counter("libcublas.so.13", "fake_math_mode"), "TF32 off: CUBLAS_DEFAULT_MATH");
+        CpuBackend cpu = new CpuBackend(1);
+        Random random = new Random(3);
+        int m = 5, n = 7, k = 4, batch = 3;
+        for (boolean transA : new boolean[] {false, true}) {
+            for (boolean transB : new boolean[] {false, true}) {
+                // padded leading dimensions catch a swapped lda/ldb
+                int lda = (transA ? m : k) + 2, ldb = (transB ? k : n) + 1, ldc = n + 3;
+                int sizeA = (transA ? k : m) * lda, sizeB = (transB ? n : k) * ldb, sizeC = m * ldc;
+                float[] a = randoms(random, batch * sizeA), b = randoms(random, batch * sizeB), c = randoms(random, batch * sizeC);
+                // {strideA, strideB, strideC}: batched, A shared, one C accumulating every product
+                for (int[] strides : new int[][] {{sizeA, sizeB, sizeC}, {0, sizeB, sizeC}, {sizeA, sizeB, 0}}) {
+                    for (float beta : new float[] {0f, 0.5f}) {
+                        float[] want = c.clone(), got = c.clone();
+                        Storage cc = cpu.fromArray(want), gc = gpu.fromArray(got);
+                        cpu.gemm(transA, transB, m, n, k, 1.25f, cpu.fromArray(a), lda, strides[0], cpu.fromArray(b), ldb,
+                                strides[1], beta, cc, ldc, strides[2], batch);
+                        gpu.gemm(transA, transB, m, n, k, 1.25f, gpu.fromArray(a), lda, strides[0], gpu.fromArray(b), ldb,
+                                strides[1], beta, gc, ldc, strides[2], batch);
+                        cpu.read(cc, want);
+                        gpu.read(gc, got);
+                        for (int i = 0; i < want.length; i++) {
+                            float tol = 1e-5f * Math.max(1f, Math.abs(want[i]));
+                            assertEquals(want[i], got[i], tol, "transA " + transA + " transB " + transB + " strides "
+                                    + Arrays.toString(strides) + " beta " + beta + " at " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] randoms(Random random, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) random.nextGaussian();
+        return v;
+    }
+
+    @Test
+    void launchesPassArgumentsAndCompileOncePerSource() throws Throwable {
+        CudaBackend gpu = start(good);
+        int compiles = counter("libnvrtc.so.13", "fake_compiles");
+        int launches = counter("libcuda.so.1", "fake_launches");
+        Storage x = gpu.allocate(1000), out = gpu.allocate(1000);
+        gpu.unary(UnaryOp.LEAKY_RELU, 0.2f, x, out, 1000);
+        assertEquals(launches + 1, counter("libcuda.so.1", "fake_launches"));
+        assertEquals("unary", lastKernel());
+        assertEquals(4, counter("libcuda.so.1", "fake_last_blocks"), "1000 elements in blocks of 256");
+        assertEquals(256, counter("libcuda.so.1", "fake_last_threads"));
+        assertEquals(UnaryOp.LEAKY_RELU.ordinal(), paramWord(0));
+        assertEquals(Float.floatToRawIntBits(0.2f), paramWord(1));
+        assertEquals(1000, paramWord(4));
+        String options = text("libnvrtc.so.13", "fake_last_options");
+        assertTrue(options.contains("--gpu-architecture=compute_90") && options.contains("--fmad=false"), options);
+
+        gpu.binary(BinaryOp.ADD, x, new int[] {1}, out, new int[] {1}, out, new int[] {1000});
+        assertEquals("binary", lastKernel());
+        assertEquals(1, paramWord(1), "the walk struct, merged to rank 1");
+        int afterFirst = counter("libnvrtc.so.13", "fake_compiles");
+        assertTrue(afterFirst <= compiles + 1, "one file, compiled at most once");
+
+        CudaBackend again = start(good);   // a new process would find the PTX in the cache
+        again.unary(UnaryOp.NEG, 0f, again.allocate(4), again.allocate(4), 4);
+        assertEquals(afterFirst, counter("libnvrtc.so.13", "fake_compiles"), "served from " + tmp.resolve("kernel-cache"));
+        try (var files = Files.list(tmp.resolve("kernel-cache"))) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("elementwise-")));
+        }
+
+        int graphs = counter("libcuda.so.1", "fake_graph_launches");
+        try (CudaGraph graph = gpu.capture(() -> gpu.unary(UnaryOp.EXP, 0f, x, out, 1000))) {
+            graph.replay();
+            graph.replay();
+        }
+        assertEquals(graphs + 2, counter("libcuda.so.1", "fake_graph_launches"));
+    }
+
+    private static int paramWord(int i) throws Throwable {
+        MethodHandle h = Linker.nativeLinker().downcallHandle(
+                SymbolLookup.libraryLookup(good.resolve("libcuda.so.1"), Arena.global()).find("fake_param_word").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        return (int) h.invoke(i);
+    }
+
+    private static String lastKernel() throws Throwable {
+        return text("libcuda.so.1", "fake_last_kernel");
+    }
+
+    private static String text(String library, String function) throws Throwable {
+        MemorySegment s = (MemorySegment) probe(good, library, function, ADDRESS);
+        return s.reinterpret(1000).getString(0);
+    }
+}

@@ -17,8 +17,8 @@ final class ClassifierCommand {
         @Option(names = "--data-dir", description = "folder with the dataset's files; for mnist, one holding train10k-* trains on those 10,000 digits")
         Path dataDir;
 
-        @Option(names = "--epochs", defaultValue = "" + Classifiers.DEFAULT_EPOCHS, description = "epochs (default: ${DEFAULT-VALUE})")
-        int epochs;
+        @Option(names = "--epochs", description = "epochs (default: 12 for mnist, 4 for the others)")
+        Integer epochs;
 
         @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
         long seed;
@@ -28,10 +28,10 @@ final class ClassifierCommand {
 
         @Override
         public Integer call() {
-            if (epochs < 1) throw new CliException("--epochs must be at least 1, got " + epochs);
+            if (epochs != null && epochs < 1) throw new CliException("--epochs must be at least 1, got " + epochs);
             String name = Classifiers.forDataset(data);
             if (!name.equals(data)) throw new CliException("--data: train the '" + name + "' classifier, which judges " + data);
-            Classifiers.train(name, dataDir, epochs, seed, out != null ? out : Classifiers.cacheFile(name), System.out::println);
+            Classifiers.train(name, dataDir, epochs != null ? epochs : Classifiers.defaultEpochs(name), seed, out != null ? out : Classifiers.cacheFile(name), System.out::println);
             return 0;
         }
     }

@@ -6,29 +6,42 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The metrics on feature matrices whose answer is known: a scipy reference, identical sets, toy distributions. */
 class FeatureMetricsTest {
 
+    /** Reference values from make_metric_references.py (numpy/scipy) on the same two matrices. */
     @Test
-    void frechetDistanceMatchesScipy() throws IOException {
+    void metricsMatchNumpyAndScipy() throws IOException {
         String[] lines;
-        try (InputStream in = getClass().getResourceAsStream("fd_reference.txt")) {
+        try (InputStream in = getClass().getResourceAsStream("metric_references.txt")) {
             lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
         }
-        String[] nd = lines[0].split(" ");
-        int n = Integer.parseInt(nd[0]);
+        int n = Integer.parseInt(lines[0].split(" ")[0]);
         double[][] a = new double[n][], b = new double[n][];
         for (int i = 0; i < n; i++) {
             a[i] = parse(lines[1 + i]);
             b[i] = parse(lines[1 + n + i]);
         }
-        double expected = Double.parseDouble(lines[1 + 2 * n].trim());
+        Map<String, Double> expected = new HashMap<>();
+        for (int i = 1 + 2 * n; i < lines.length; i++) {
+            String[] nameValue = lines[i].trim().split(" ");
+            expected.put(nameValue[0], Double.parseDouble(nameValue[1]));
+        }
         double fd = FeatureMetrics.frechetDistance(a, b);
-        System.out.printf("Fréchet distance %.12f, scipy %.12f%n", fd, expected);
-        assertEquals(expected, fd, 1e-9 * expected);
+        // one subset of all rows: the estimate over the full sets, as the script computes it
+        double kid = FeatureMetrics.kernelDistance(a, b, 1, n, 0).mean();
+        var pr = FeatureMetrics.precisionRecall(a, b, 3);
+        System.out.printf("FD %.12f (scipy %.12f), KID %.12f (numpy %.12f), P %.4f R %.4f%n",
+                fd, expected.get("fd"), kid, expected.get("kid"), pr.precision(), pr.recall());
+        assertEquals(expected.get("fd"), fd, 1e-9 * expected.get("fd"));
+        assertEquals(expected.get("kid"), kid, 1e-9 * Math.abs(expected.get("kid")));
+        assertEquals(expected.get("precision"), pr.precision(), 1e-12);
+        assertEquals(expected.get("recall"), pr.recall(), 1e-12);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.gan4j.cli;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,11 +10,6 @@ import org.gan4j.data.Dataset;
 import org.gan4j.data.Mixture;
 import org.gan4j.metrics.DomainClassifier;
 import org.gan4j.metrics.Metric;
-import org.gan4j.metrics.MixtureMetrics;
-import org.gan4j.metrics.SampleEvaluation;
-import org.gan4j.tensor.Autograd;
-import org.gan4j.tensor.Rng;
-import org.gan4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,7 +23,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--metrics", defaultValue = "fid,kid,pr,is,modes", split = ",", description = "which (default: ${DEFAULT-VALUE})")
     List<String> metrics;
 
-    @Option(names = "--count", description = "generated samples (default: 10000 images, 2500 mixture points as PacGAN, 26000 Stacked MNIST)")
+    @Option(names = "--count", description = "generated samples (default: 10000 images, 26000 Stacked MNIST; mixtures always 2500, as PacGAN)")
     Integer count;
 
     @Option(names = "--ema", description = "use the exponential moving average of G's weights")
@@ -66,7 +60,7 @@ final class EvaluateCommand implements Callable<Integer> {
         String data = m.config().data();
         java.nio.file.Path dataDir = m.config().dataDir() == null ? null : java.nio.file.Path.of(m.config().dataDir());
         Dataset real = DataSources.open(data, dataDir);
-        if (real instanceof Mixture mixture) return mixtureMetrics(m, mixture, count != null ? count : 2500, seed);
+        if (real instanceof Mixture) return GeneratorMetrics.evaluate(m.generator(), real, null, metrics, 0, seed);
         int n = count != null ? count : data.equals("stacked-mnist") ? 26_000 : 10_000;
         if (n < 10) throw new CliException("--count must be at least 10, got " + n);
         String name = Classifiers.forDataset(data);
@@ -76,32 +70,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new CliException("no " + name + " classifier in " + Classifiers.cacheFile(name) + "; train it with './gan4j classifier train --data "
                         + name + "' or pass --train-classifier");
             }
-            loaded = Classifiers.train(name, dataDir, Classifiers.DEFAULT_EPOCHS, 1, Classifiers.cacheFile(name), System.err::println);
+            loaded = Classifiers.train(name, dataDir, Classifiers.defaultEpochs(name), 1, Classifiers.cacheFile(name), System.err::println);
         }
-        Tensor fake = samples(m, n, seed);
-        return SampleEvaluation.evaluate(loaded.classifier(), real, fake, metrics, seed);
-    }
-
-    private static List<Metric> mixtureMetrics(TrainedModel m, Mixture mixture, int n, long seed) {
-        List<float[]> modes = new ArrayList<>();
-        for (Mixture.Mode mode : mixture.modes()) modes.add(new float[] {mode.x(), mode.y()});
-        MixtureMetrics.Result r = MixtureMetrics.evaluate(samples(m, n, seed).toArray(), modes, mixture.sigma());
-        String extractor = "nearest of " + modes.size() + " modes, 3 sigma";
-        return List.of(new Metric("modes_covered", r.modesCovered(), Double.NaN, extractor, 0, n),
-                new Metric("high_quality_share", r.highQualityShare(), Double.NaN, extractor, 0, n),
-                new Metric("reverse_kl", r.reverseKl(), Double.NaN, extractor, 0, n));
-    }
-
-    /** n samples in batches of 500, classes in turn for conditional models. */
-    static Tensor samples(TrainedModel m, int n, long seed) {
-        Rng rng = Rng.seeded(seed);
-        try (var ng = Autograd.noGrad()) {
-            List<Tensor> parts = new ArrayList<>();
-            for (int from = 0; from < n; from += 500) {
-                int size = Math.min(500, n - from);
-                parts.add(m.generator().generate(m.generator().noise(size, rng.fork(from)), m.labels(size, null)));
-            }
-            return parts.size() == 1 ? parts.getFirst() : Tensor.concat(0, parts.toArray(Tensor[]::new));
-        }
+        return GeneratorMetrics.evaluate(m.generator(), real, loaded.classifier(), metrics, n, seed);
     }
 }

@@ -68,7 +68,7 @@ class CollapseCommandsTest {
         assertTrue(r[1].contains("| ring8 | gan | 2 | 20 |"), r[1]);
         assertTrue(r[1].contains("| 6.3 | 98.2 |"), "published ring8 GAN row: " + r[1]);
         assertTrue(r[1].contains("| 7.9 | 95.6 |"), "published ring8 PacGAN2 row: " + r[1]);
-        assertTrue(r[1].contains("stacked-mnist") && r[1].contains("needs the MNIST classifier"), r[1]);
+        assertTrue(r[1].contains("stacked-mnist") && r[1].contains("./gan4j evaluate"), r[1]);
         List<String> csv = Files.readAllLines(out.resolve("modes.csv"));
         assertEquals(5, csv.size(), csv.toString());
         assertTrue(csv.get(1).startsWith("ring8,gan,1,20,"), csv.get(1));
@@ -95,7 +95,7 @@ class CollapseCommandsTest {
                 .contains("\"spectralNorm\":false"));
 
         List<String> csv = Files.readAllLines(dir.resolve("sweep.csv"));
-        assertEquals("rank,run,spectral-norm,d-hidden,modes_covered,high_quality,reverse_kl,final_loss_d,final_loss_g,status", csv.get(0));
+        assertEquals("rank,run,spectral-norm,d-hidden,modes_covered,high_quality_share,reverse_kl,final_loss_d,final_loss_g,status", csv.get(0));
         assertEquals(5, csv.size());
         for (int i = 1; i < 5; i++) assertTrue(csv.get(i).startsWith(i + ","), csv.get(i));
         // ranked: modes covered never increase down the table

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Sanity of the image metrics in a real classifier's features. CI trains a narrow LeNet for one
- * epoch on 5,000 of the shipped test digits (the full classifier is trained by the CLI) and
+ * Sanity of the image metrics in a real classifier's features. CI trains a narrow LeNet for three
+ * epochs on 5,000 of the shipped test digits (the full classifier is trained by the CLI) and
  * compares the other 5,000 split in two halves.
  */
 class ClassifierMetricsTest {
@@ -33,7 +33,7 @@ class ClassifierMetricsTest {
         Dataset train = new Slice(shuffled, 0, 5000);
         heldOut = new Slice(shuffled, 5000, 10_000);
         classifier = new DomainClassifier("mnist-small", new DomainClassifier.Architecture(1, 28, 8, 16, 32, 10), Rng.seeded(2));
-        double accuracy = classifier.train(train, heldOut, 1, 32, Rng.seeded(3), System.out::println);
+        double accuracy = classifier.train(train, heldOut, 3, 32, Rng.seeded(3), System.out::println);
         assertTrue(accuracy > 0.85, "the small classifier must be usable: " + accuracy);
         halfA = Scope.outside(() -> images(new Slice(heldOut, 0, 2500)));
         halfB = Scope.outside(() -> images(new Slice(heldOut, 2500, 5000)));
@@ -71,7 +71,7 @@ class ClassifierMetricsTest {
         Metric covered = metrics.stream().filter(m -> m.name().equals("classes_covered")).findFirst().orElseThrow();
         assertTrue(covered.value() == 10 && covered.nFake() == 2500, covered.toString());
         Metric is = metrics.stream().filter(m -> m.name().equals("is")).findFirst().orElseThrow();
-        // One epoch leaves the narrow net unsure (IS 3.9 here; the CLI's full classifier gives real digits far more),
+        // Three short epochs leave the narrow net unsure (IS 5.7 here; the CLI's full classifier gives real digits far more),
         // but real digits must still score well above a single class's 1.
         assertTrue(is.value() > 3 && is.value() <= 10, "real digits are confident and varied: " + is);
         assertTrue(metrics.stream().allMatch(m -> m.extractor().startsWith("mnist-small/")));

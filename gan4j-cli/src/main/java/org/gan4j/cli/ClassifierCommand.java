@@ -20,6 +20,9 @@ final class ClassifierCommand {
         @Option(names = "--epochs", description = "epochs (default: 12 for mnist, 4 for the others)")
         Integer epochs;
 
+        @Option(names = "--max-shift", description = "largest random shift of a training image in pixels (default: 2 for mnist, 0 for the others)")
+        Integer maxShift;
+
         @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
         long seed;
 
@@ -29,9 +32,12 @@ final class ClassifierCommand {
         @Override
         public Integer call() {
             if (epochs != null && epochs < 1) throw new CliException("--epochs must be at least 1, got " + epochs);
+            if (maxShift != null && (maxShift < 0 || maxShift > 8)) throw new CliException("--max-shift must be in 0..8, got " + maxShift);
             String name = Classifiers.forDataset(data);
             if (!name.equals(data)) throw new CliException("--data: train the '" + name + "' classifier, which judges " + data);
-            Classifiers.train(name, dataDir, epochs != null ? epochs : Classifiers.defaultEpochs(name), seed, out != null ? out : Classifiers.cacheFile(name), System.out::println);
+            Classifiers.Recipe defaults = Classifiers.recipe(name);
+            var recipe = new Classifiers.Recipe(epochs != null ? epochs : defaults.epochs(), maxShift != null ? maxShift : defaults.maxShift());
+            Classifiers.train(name, dataDir, recipe, seed, out != null ? out : Classifiers.cacheFile(name), System.out::println);
             return 0;
         }
     }

@@ -70,7 +70,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new CliException("no " + name + " classifier in " + Classifiers.cacheFile(name) + "; train it with './gan4j classifier train --data "
                         + name + "' or pass --train-classifier");
             }
-            loaded = Classifiers.train(name, dataDir, Classifiers.defaultEpochs(name), 1, Classifiers.cacheFile(name), System.err::println);
+            loaded = Classifiers.train(name, dataDir, Classifiers.recipe(name), 1, Classifiers.cacheFile(name), System.err::println);
         }
         return GeneratorMetrics.evaluate(m.generator(), real, loaded.classifier(), metrics, n, seed);
     }

@@ -77,7 +77,7 @@ public final class TrainingRun {
         this.evalClassifier = cached == null ? null : cached.classifier();
         this.evaluating = config.evalEvery() > 0 && (data instanceof Mixture || cached != null);
         if (config.evalEvery() > 0 && !evaluating) {
-            out.println("--eval-every: no classifier cached for " + config.data() + " (./gan4j classifier train --data NAME); training without quality metrics");
+            out.println("--eval-every: skipped, " + Classifiers.missing(config.data()));
         }
     }
 

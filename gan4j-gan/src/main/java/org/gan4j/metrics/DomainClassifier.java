@@ -55,7 +55,6 @@ public final class DomainClassifier {
     }
 
     private static final float LEARNING_RATE = 1e-3f;
-    private static final int MAX_SHIFT = 2;
 
     private final Architecture architecture;
     private final String name;
@@ -85,12 +84,12 @@ public final class DomainClassifier {
     }
 
     /**
-     * Trains with Adam and cross-entropy on images shifted by up to {@link #MAX_SHIFT} pixels (a
-     * cheap augmentation that keeps a small training set from being memorised), the learning
-     * rate falling from 1e-3 to 0 along a cosine; reports one line per epoch to {@code progress}
-     * and returns the accuracy on {@code test}.
+     * Trains with Adam and cross-entropy, the learning rate falling from 1e-3 to 0 along a cosine,
+     * on images shifted by up to {@code maxShift} pixels (a cheap augmentation that keeps a small
+     * training set from being memorised; 0 for none); reports one line per epoch to
+     * {@code progress} and returns the accuracy on {@code test}.
      */
-    public double train(Dataset train, Dataset test, int epochs, int batchSize, Rng rng, Consumer<String> progress) {
+    public double train(Dataset train, Dataset test, int epochs, int batchSize, int maxShift, Rng rng, Consumer<String> progress) {
         checkShape(train.itemShape());
         Adam adam = new Adam(net.parameters(), LEARNING_RATE);
         DataLoader loader = new DataLoader(train, batchSize, rng, true, true);
@@ -106,7 +105,8 @@ public final class DomainClassifier {
                 adam.setLearningRate((float) (LEARNING_RATE * 0.5 * (1 + Math.cos(Math.PI * step++ / totalSteps))));
                 try (Scope scope = Scope.open()) {
                     adam.zeroGrad();
-                    Tensor loss = Loss.crossEntropy(net.forward(shifted(b.images(), shifts)), b.labels());
+                    Tensor images = maxShift > 0 ? shifted(b.images(), maxShift, shifts) : b.images();
+                    Tensor loss = Loss.crossEntropy(net.forward(images), b.labels());
                     loss.backward();
                     adam.step();
                     lossSum += loss.item();
@@ -120,14 +120,14 @@ public final class DomainClassifier {
         return accuracy;
     }
 
-    /** Each image moved by its own random offset in [−MAX_SHIFT, MAX_SHIFT]², uncovered pixels set to the background −1. */
-    private static Tensor shifted(Tensor images, Rng rng) {
+    /** Each image moved by its own random offset in [−max, max]², uncovered pixels set to the background −1. */
+    private static Tensor shifted(Tensor images, int max, Rng rng) {
         int[] shape = images.shape();
         int n = shape[0], c = shape[1], h = shape[2], w = shape[3];
         float[] src = images.toArray(), dst = new float[src.length];
         java.util.Arrays.fill(dst, -1f);
         for (int i = 0; i < n; i++) {
-            int dy = rng.nextInt(2 * MAX_SHIFT + 1) - MAX_SHIFT, dx = rng.nextInt(2 * MAX_SHIFT + 1) - MAX_SHIFT;
+            int dy = rng.nextInt(2 * max + 1) - max, dx = rng.nextInt(2 * max + 1) - max;
             for (int ch = 0; ch < c; ch++) {
                 int base = (i * c + ch) * h * w;
                 for (int y = Math.max(0, dy); y < Math.min(h, h + dy); y++) {

@@ -33,7 +33,7 @@ class ClassifierMetricsTest {
         Dataset train = new Slice(shuffled, 0, 5000);
         heldOut = new Slice(shuffled, 5000, 10_000);
         classifier = new DomainClassifier("mnist-small", new DomainClassifier.Architecture(1, 28, 8, 16, 32, 10), Rng.seeded(2));
-        double accuracy = classifier.train(train, heldOut, 3, 32, Rng.seeded(3), System.out::println);
+        double accuracy = classifier.train(train, heldOut, 3, 32, 2, Rng.seeded(3), System.out::println);
         assertTrue(accuracy > 0.85, "the small classifier must be usable: " + accuracy);
         halfA = Scope.outside(() -> images(new Slice(heldOut, 0, 2500)));
         halfB = Scope.outside(() -> images(new Slice(heldOut, 2500, 5000)));

@@ -185,9 +185,12 @@ public final class TrainingRun {
         line.put("d_fake", finiteOrNull(s.dFake()));
         line.put("images_per_s", Math.round(imagesPerSecond * 10) / 10.0);
         if (sampleDiversity != null) line.put("sample_diversity", Math.round(sampleDiversity * 1e4) / 1e4);
-        for (Metric m : quality) line.put(m.name(), Double.isFinite(m.value()) ? m.value() : null);
+        for (Metric m : quality) line.put(m.name(), Double.isFinite(m.value()) ? Math.round(m.value() * 1e4) / 1e4 : null);
         // the numbers' provenance as one string, which the dashboard does not chart
-        if (!quality.isEmpty()) line.put("eval_on", quality.getFirst().extractor() + ", " + quality.getFirst().nFake() + " generated samples");
+        if (!quality.isEmpty()) {
+            Metric first = quality.getFirst();
+            line.put("eval_on", first.extractor() + ", " + (first.nReal() > 0 ? first.nReal() + " real, " : "") + first.nFake() + " generated");
+        }
         history.add(line);
         dir.appendMetrics(line);
         Map<String, Object> scalars = new LinkedHashMap<>(line);

@@ -47,7 +47,7 @@ class QualityCommandsTest {
         assertEquals("0", r[0], r[1] + r[2]);
         List<String> evaluated = Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("modes_covered")).toList();
         assertEquals(2, evaluated.size(), "steps 20 and 30 (the last): " + evaluated);
-        assertTrue(evaluated.get(0).startsWith("{\"step\":20,") && evaluated.get(0).contains("\"eval_on\":\"nearest of 8 modes, 3 sigma, 2500 generated samples\""),
+        assertTrue(evaluated.get(0).startsWith("{\"step\":20,") && evaluated.get(0).contains("\"eval_on\":\"nearest of 8 modes, 3 sigma, 2500 generated\""),
                 evaluated.get(0));
         r = gan4j("evaluate", run.toString());
         assertEquals("0", r[0], r[1] + r[2]);

@@ -88,7 +88,8 @@ final class ExperimentCommand implements Runnable {
             System.out.println();
             System.out.print(table);
             System.out.println("stacked-mnist (dcgan28 on 3 stacked digits, 1000 modes; published DCGAN 99 modes, KL 3.4; PacDCGAN2 1000, KL 0.06):"
-                    + " not run, needs the MNIST classifier to tell the digits apart");
+                    + " not part of this experiment; train a run with --data stacked-mnist and score it with"
+                    + " ./gan4j evaluate (the MNIST classifier labels each channel; 26,000 samples)");
             if (out != null) write(outcomes, table);
             return 0;
         }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "Train, inspect and sample Generative Adversarial Networks.",
         subcommands = {TrainCommand.class, GenerateCommand.class, InterpolateCommand.class, InfoCommand.class,
                 ImportWeightsCommand.class, ExportCommand.class, ServeCommand.class, DashboardCommand.class,
-                SweepCommand.class, ExperimentCommand.class, BenchCommand.class})
+                SweepCommand.class, ExperimentCommand.class, BenchCommand.class,
+                ClassifierCommand.class, EvaluateCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

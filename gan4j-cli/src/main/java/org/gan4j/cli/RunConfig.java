@@ -28,6 +28,7 @@ public record RunConfig(
         String device,
         int sampleEvery,
         int checkpointEvery,
+        int evalEvery,
         int[] gHidden,
         int[] dHidden,
         String activation,
@@ -54,13 +55,13 @@ public record RunConfig(
 
     public RunConfig withSteps(long newSteps) {
         return new RunConfig(version, model, data, dataDir, batchSize, newSteps, loss, lrG, lrD, beta1, beta2, dSteps,
-                labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, gHidden, dHidden,
-                activation, width, channels, onNan, maxRollbacks, dataChecksum, countermeasures);
+                labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
+                dHidden, activation, width, channels, onNan, maxRollbacks, dataChecksum, countermeasures);
     }
 
     public RunConfig withDataChecksum(String checksum) {
         return new RunConfig(version, model, data, dataDir, batchSize, steps, loss, lrG, lrD, beta1, beta2, dSteps,
-                labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, gHidden, dHidden,
-                activation, width, channels, onNan, maxRollbacks, checksum, countermeasures);
+                labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
+                dHidden, activation, width, channels, onNan, maxRollbacks, checksum, countermeasures);
     }
 }

@@ -15,7 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -148,21 +147,10 @@ final class SweepCommand implements Callable<Integer> {
             }
             RunConfig config = dir.readConfig();
             double[] losses = finalLosses(dir);
-            return new Outcome(c, status, score(dir, config), losses[0], losses[1]);
+            return new Outcome(c, status, RunScorer.score(dir.root(), config), losses[0], losses[1]);
         } catch (IOException | RuntimeException e) {
             return new Outcome(c, "failed: " + e.getMessage(), null, Double.NaN, Double.NaN);
         }
-    }
-
-    /** gan4j's own mixture scorer, then any scorer on the class path; null when none judges the data. */
-    private static RunScorer.Score score(RunDirectory dir, RunConfig config) {
-        List<RunScorer> scorers = new ArrayList<>(List.of(new MixtureScorer()));
-        ServiceLoader.load(RunScorer.class).forEach(scorers::add);
-        for (RunScorer s : scorers) {
-            RunScorer.Score score = s.score(dir.root(), config);
-            if (score != null) return score;
-        }
-        return null;
     }
 
     /** Scored runs first, best first (their rank keys compared in order); then unscored ones in grid order. */

@@ -119,6 +119,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "1000", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery;
 
+    @Option(names = "--eval-every", defaultValue = "0",
+            description = "steps between quality metrics of 1,000 samples in metrics.jsonl (images need a cached classifier; default: off)")
+    int evalEvery;
+
     @Option(names = "--on-nan", defaultValue = "rollback", description = "rollback (to the last checkpoint, halving the learning rates) or stop (default: ${DEFAULT-VALUE})")
     String onNan;
 
@@ -157,7 +161,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             config = new RunConfig(VERSION, model, data, dataDir == null ? null : dataDir.toString(), batchSize,
                     totalSteps(batchSize, dataset.size()), loss, lrG, lrD, beta1, beta2, dSteps, labelSmoothing, instanceNoise,
-                    ema, seed, device, sampleEvery, checkpointEvery, gHidden, dHidden, activation, width, channels, onNan,
+                    ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden, dHidden, activation, width, channels, onNan,
                     maxRollbacks, dataset.checksum(), countermeasures());
             dir.create();
         }
@@ -202,6 +206,7 @@ final class TrainCommand implements Callable<Integer> {
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new CliException("--label-smoothing must be in [0, 1)");
         if (ema < 0 || ema >= 1) throw new CliException("--ema must be in [0, 1)");
         if (sampleEvery < 1 || checkpointEvery < 1) throw new CliException("--sample-every and --checkpoint-every must be at least 1");
+        if (evalEvery < 0) throw new CliException("--eval-every must be 0 (off) or positive");
         if (batchSize % Math.max(pack, 1) != 0) throw new CliException("--batch-size " + batchSize + " must be divisible by --pack " + pack);
         if (countermeasures().any() && model.startsWith("cgan-")) {
             throw new CliException("--pack, --minibatch-discrimination, --minibatch-std and --spectral-norm work with the unconditional models only, not " + model);

@@ -14,27 +14,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.gan4j.data.Batch;
 import org.gan4j.data.DataLoader;
 import org.gan4j.data.Dataset;
+import org.gan4j.data.Mixture;
 import org.gan4j.gan.DivergenceException;
 import org.gan4j.gan.GanLoss;
 import org.gan4j.gan.GanModel;
 import org.gan4j.gan.Models;
 import org.gan4j.gan.StepStats;
 import org.gan4j.gan.Trainer;
+import org.gan4j.metrics.DomainClassifier;
+import org.gan4j.metrics.Metric;
 import org.gan4j.nn.SafeTensors;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
+import org.gan4j.tensor.Scope;
 import org.gan4j.tensor.Tensor;
 
 /**
  * One training run in its directory: the loop around {@link Trainer#step}, with samples from
- * a fixed noise batch, metrics (also as TensorBoard events), alarms, plots, atomic checkpoints,
- * resume, and rollback on divergence.
+ * a fixed noise batch, metrics (also as TensorBoard events), quality metrics every --eval-every
+ * steps, alarms, plots, atomic checkpoints, resume, and rollback on divergence.
  */
 public final class TrainingRun {
     private static final int SAMPLE_COUNT = 64;
+    /** Few enough to take seconds, not minutes; evaluate's 10,000 give the figures to report. */
+    private static final int EVAL_SAMPLES = 1000;
+    private static final Set<String> EVAL_METRICS = Set.of("fid", "kid", "pr", "is", "modes");
 
     private final RunDirectory dir;
     private final RunConfig config;
@@ -46,6 +54,9 @@ public final class TrainingRun {
     private final int[] fixedLabels;
     private final List<Map<String, Object>> history = new ArrayList<>();
     private final Alarms alarms = new Alarms();
+    /** The classifier behind --eval-every on images; null for mixtures, which need none, or when evaluation is off. */
+    private final DomainClassifier evalClassifier;
+    private final boolean evaluating;
     private TensorBoardEvents events;
 
     public TrainingRun(RunDirectory dir, RunConfig config, Dataset data, PrintStream out) {
@@ -62,6 +73,12 @@ public final class TrainingRun {
         this.loader = new DataLoader(data, config.batchSize(), rng.fork(2), true, true);
         this.fixedNoise = model.generator().noise(SAMPLE_COUNT, rng.fork(3)).keep();
         this.fixedLabels = model.conditional() ? classesInTurn(SAMPLE_COUNT, model.generator().classes()) : null;
+        DomainClassifier.Loaded cached = config.evalEvery() > 0 && !(data instanceof Mixture) ? Classifiers.cachedFor(config.data()) : null;
+        this.evalClassifier = cached == null ? null : cached.classifier();
+        this.evaluating = config.evalEvery() > 0 && (data instanceof Mixture || cached != null);
+        if (config.evalEvery() > 0 && !evaluating) {
+            out.println("--eval-every: skipped, " + Classifiers.missing(config.data()));
+        }
     }
 
     private static void requireCompatible(GanModel model, Dataset data) {
@@ -116,7 +133,8 @@ public final class TrainingRun {
                 StepStats stats = trainer.step(batch.images(), batch.labels());
                 long step = stats.step();
                 Double diversity = step % config.sampleEvery() == 0 || step == config.steps() ? saveSamples(step) : null;
-                record(stats, progress.imagesPerSecond(step), diversity);
+                List<Metric> quality = evaluating && (step % config.evalEvery() == 0 || step == config.steps()) ? evaluate() : List.of();
+                record(stats, progress.imagesPerSecond(step), diversity, quality);
                 progress.update(stats);
                 alarms.step(step, stats.lossD(), stats.lossG(), stats.dFake()).forEach(this::sound);
                 if (diversity != null) alarms.diversity(step, diversity).forEach(this::sound);
@@ -158,7 +176,7 @@ public final class TrainingRun {
         return rollbacks + 1;
     }
 
-    private void record(StepStats s, double imagesPerSecond, Double sampleDiversity) {
+    private void record(StepStats s, double imagesPerSecond, Double sampleDiversity, List<Metric> quality) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", s.step());
         line.put("loss_d", finiteOrNull(s.lossD()));
@@ -167,6 +185,12 @@ public final class TrainingRun {
         line.put("d_fake", finiteOrNull(s.dFake()));
         line.put("images_per_s", Math.round(imagesPerSecond * 10) / 10.0);
         if (sampleDiversity != null) line.put("sample_diversity", Math.round(sampleDiversity * 1e4) / 1e4);
+        for (Metric m : quality) line.put(m.name(), Double.isFinite(m.value()) ? Math.round(m.value() * 1e4) / 1e4 : null);
+        // the numbers' provenance as one string, which the dashboard does not chart
+        if (!quality.isEmpty()) {
+            Metric first = quality.getFirst();
+            line.put("eval_on", first.extractor() + ", " + (first.nReal() > 0 ? first.nReal() + " real, " : "") + first.nFake() + " generated");
+        }
         history.add(line);
         dir.appendMetrics(line);
         Map<String, Object> scalars = new LinkedHashMap<>(line);
@@ -176,6 +200,13 @@ public final class TrainingRun {
 
     private static Object finiteOrNull(float v) {
         return Float.isFinite(v) ? (Object) v : null;
+    }
+
+    /** Quality metrics of fresh samples from the sampling generator (the EMA one when there is one). */
+    private List<Metric> evaluate() {
+        try (Scope scope = Scope.open()) {
+            return GeneratorMetrics.evaluate(trainer.samplingGenerator(), data, evalClassifier, EVAL_METRICS, EVAL_SAMPLES, config.seed());
+        }
     }
 
     /** Writes the fixed noise batch's picture (also to TensorBoard) and returns the samples' mean pairwise distance. */
@@ -235,9 +266,19 @@ public final class TrainingRun {
 
     private void plot() {
         List<Double> steps = series("step");
-        Plots.write(dir.plots().resolve("losses.png"), List.of("losses", "discriminator outputs"), List.of(
+        List<String> titles = new ArrayList<>(List.of("losses", "discriminator outputs"));
+        List<List<Plots.Series>> panels = new ArrayList<>(List.of(
                 List.of(new Plots.Series("D loss", steps, series("loss_d")), withoutNulls("G loss", steps, "loss_g")),
                 List.of(new Plots.Series("D(x)", steps, series("d_real")), new Plots.Series("D(G(z))", steps, series("d_fake")))));
+        // the headline quality figure, once --eval-every has measured it
+        for (String key : List.of("fid", "modes_covered", "stacked_modes_covered")) {
+            if (history.stream().anyMatch(m -> m.get(key) != null)) {
+                titles.add(key.equals("fid") ? "Fréchet distance in the classifier's features" : key.replace('_', ' '));
+                panels.add(List.of(withoutNulls(key, steps, key)));
+                break;
+            }
+        }
+        Plots.write(dir.plots().resolve("losses.png"), titles, panels);
     }
 
     private List<Double> series(String key) {

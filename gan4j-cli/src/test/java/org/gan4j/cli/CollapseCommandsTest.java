@@ -51,7 +51,7 @@ class CollapseCommandsTest {
         assertTrue(r.out().contains("| ring8 | gan | 2 | 20 |"), r.out());
         assertTrue(r.out().contains("| 6.3 | 98.2 |"), "published ring8 GAN row: " + r.out());
         assertTrue(r.out().contains("| 7.9 | 95.6 |"), "published ring8 PacGAN2 row: " + r.out());
-        assertTrue(r.out().contains("stacked-mnist") && r.out().contains("needs the MNIST classifier"), r.out());
+        assertTrue(r.out().contains("stacked-mnist") && r.out().contains("./gan4j evaluate"), r.out());
         List<String> csv = Files.readAllLines(out.resolve("modes.csv"));
         assertEquals(5, csv.size(), csv.toString());
         assertTrue(csv.get(1).startsWith("ring8,gan,1,20,"), csv.get(1));
@@ -78,7 +78,7 @@ class CollapseCommandsTest {
                 .contains("\"spectralNorm\":false"));
 
         List<String> csv = Files.readAllLines(dir.resolve("sweep.csv"));
-        assertEquals("rank,run,spectral-norm,d-hidden,modes_covered,high_quality,reverse_kl,final_loss_d,final_loss_g,status", csv.get(0));
+        assertEquals("rank,run,spectral-norm,d-hidden,modes_covered,high_quality_share,reverse_kl,final_loss_d,final_loss_g,status", csv.get(0));
         assertEquals(5, csv.size());
         for (int i = 1; i < 5; i++) assertTrue(csv.get(i).startsWith(i + ","), csv.get(i));
         // ranked: modes covered never increase down the table

@@ -1,0 +1,54 @@
+package org.gan4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.gan4j.data.Dataset;
+import org.gan4j.gan.Generator;
+import org.gan4j.gan.ModelOptions;
+import org.gan4j.gan.Models;
+import org.gan4j.metrics.DomainClassifier;
+import org.gan4j.metrics.Metric;
+import org.gan4j.tensor.Rng;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train --eval-every, evaluate and the figures they share; the trained classifiers are measured in QUALITY.md, not here. */
+class QualityCommandsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void mixtureRunsRecordTheirModesWhileTrainingAndWhenEvaluated() throws Exception {
+        Path run = tmp.resolve("ring");
+        CommandLine r = CommandLine.run("train", "--model", "mlp2d", "--data", "ring8", "--g-hidden", "16", "--d-hidden", "16", "--batch-size", "20",
+                "--steps", "30", "--eval-every", "20", "--device", "cpu", "--out", run.toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        List<String> evaluated = Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("modes_covered")).toList();
+        assertEquals(2, evaluated.size(), "steps 20 and 30 (the last): " + evaluated);
+        assertTrue(evaluated.get(0).startsWith("{\"step\":20,") && evaluated.get(0).contains("\"eval_on\":\"nearest of 8 modes, 3 sigma, 2500 generated\""),
+                evaluated.get(0));
+        r = CommandLine.run("evaluate", run.toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("modes_covered = ") && r.out().contains("reverse_kl = ") && r.out().contains("0 real, 2500 generated"), r.out());
+    }
+
+    @Test
+    void imageFiguresNameTheirExtractorAndCounts() {
+        Generator g = Models.create("dcgan28", ModelOptions.defaults().withWidth(8), Rng.seeded(1)).generator();
+        DomainClassifier c = new DomainClassifier("tiny", new DomainClassifier.Architecture(1, 28, 4, 4, 8, 10), Rng.seeded(2));
+        Dataset digits = DataSources.open("mnist-test", null);
+        List<Metric> metrics = GeneratorMetrics.evaluate(g, digits, c, Set.of("fid", "kid", "pr", "is", "modes"), 60, 3);
+        List<String> names = metrics.stream().map(Metric::name).toList();
+        assertEquals(List.of("fid", "kid", "precision", "recall", "is", "classes_covered", "class_kl"), names);
+        for (Metric m : metrics) {
+            assertTrue(m.extractor().startsWith("tiny/") && m.nFake() == 60, m.toString());
+            assertTrue(Double.isFinite(m.value()), m.toString());
+        }
+        assertEquals(60, metrics.getFirst().nReal());
+    }
+}

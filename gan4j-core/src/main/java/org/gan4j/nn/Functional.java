@@ -18,14 +18,13 @@ public final class Functional {
 
     /** x [..., in] · wᵀ [out, in] + b [out]. The GEMM reads w transposed, so no transposed copy is made. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        int[] ys = x.shape().clone(), ws = weight.shape();
+        int[] ys = x.shape(), ws = weight.shape();
         if (ys.length == 0 || ws.length != 2 || ys[ys.length - 1] != ws[1]) {
-            throw new IllegalArgumentException("linear: input " + Arrays.toString(ys) + " does not match weight " + Arrays.toString(ws));
+            throw new IllegalArgumentException("linear: input " + Tensor.shapeString(ys) + " does not match weight "
+                    + Tensor.shapeString(ws));
         }
-        int n = 1;
-        for (int d = 0; d < ys.length - 1; d++) n *= ys[d];
+        Tensor rows = x.reshape(1, Tensor.numel(Arrays.copyOf(ys, ys.length - 1)), ws[1]);
         ys[ys.length - 1] = ws[0];
-        Tensor rows = x.reshape(1, n, ws[1]);
         Tensor y = Tensor.bmm(rows, false, weight.reshape(1, ws[0], ws[1]), true, false).reshape(ys);
         return bias == null ? y : y.add(bias);
     }

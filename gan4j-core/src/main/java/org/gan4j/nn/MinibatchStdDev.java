@@ -15,10 +15,8 @@ public class MinibatchStdDev extends Module {
         if (x.dim() < 2) throw inputError("input " + Tensor.shapeString(x.shape()) + " needs a batch and a channel axis");
         if (x.size(0) < 2) throw inputError("input " + Tensor.shapeString(x.shape()) + " has one sample; a standard deviation needs two");
         Tensor std = x.var(new int[] {0}, false, false).add(EPS).sqrt().meanAll();
-        int[] ones = new int[x.dim()];
-        java.util.Arrays.fill(ones, 1);
         int[] shape = x.shape();
         shape[1] = 1;
-        return Tensor.concat(1, x, std.reshape(ones).expand(shape));
+        return Tensor.concat(1, x, std.expand(shape));
     }
 }

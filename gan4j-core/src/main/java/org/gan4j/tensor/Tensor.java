@@ -537,9 +537,9 @@ public final class Tensor {
             int first = k;
             while (first > 0 && sorted[first - 1] == sorted[first] - 1) first--;
             int lo = sorted[first], hi = sorted[k];
-            int[] kept = out.shape.clone();
-            for (int a = lo; a <= hi; a++) kept[a] = 1;
             if (hi > lo) {
+                int[] kept = out.shape.clone();
+                for (int a = lo; a <= hi; a++) kept[a] = 1;
                 int[] merged = new int[out.shape.length - (hi - lo)];
                 for (int a = 0, j = 0; a < out.shape.length; a++) {
                     if (a <= lo || a > hi) merged[j++] = out.shape[a];

@@ -209,4 +209,50 @@ class ModuleTest {
         var e = assertThrows(IllegalArgumentException.class, () -> ln.forward(Tensor.zeros(2, 3)));
         assertEquals("LayerNorm: input [2, 3] does not end in the normalized shape [4]", e.getMessage());
     }
+
+    @Test
+    void spectralNormApplyToWrapsWeightedLayersWhereTheyStood() {
+        Disc d = new Disc(1, Rng.seeded(5));
+        d.named("discriminator");
+        SpectralNorm.applyTo(d, Rng.seeded(6));
+        assertEquals("SpectralNorm(Conv2d)", d.main.get(0).typeName());
+        assertEquals("SpectralNorm(Linear)", d.main.get(6).typeName());
+        assertTrue(d.main.get(3) instanceof BatchNorm2d);
+        assertTrue(d.stateDict().keySet().containsAll(List.of("main.0.weight_orig", "main.0.weight_u", "main.0.weight_v",
+                "main.6.weight_orig", "main.6.bias")));
+        assertArrayEquals(new int[] {2, 1}, d.forward(Tensor.zeros(2, 1, 8, 8)).shape());
+        // the wrapped layer still checks its input and names where it stands
+        var e = assertThrows(IllegalArgumentException.class, () -> d.forward(Tensor.zeros(2, 3, 8, 8)));
+        assertEquals("discriminator.main.0 (Conv2d): input [2, 3, 8, 8] has 3 channels, expected 1", e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> d.main.set(7, new ReLU()));
+    }
+
+    @Test
+    void batchNormMomentumOfOneKeepsTheLastBatchAndIsChecked() {
+        BatchNorm1d bn = new BatchNorm1d(2);
+        for (float bad : new float[] {0f, -0.5f, 1.5f, Float.NaN}) {
+            assertThrows(IllegalArgumentException.class, () -> bn.setMomentum(bad), "momentum " + bad);
+        }
+        bn.setMomentum(1f);
+        bn.forward(Tensor.of(new float[] {1, 10, 3, 30}, 2, 2));
+        assertArrayEquals(new float[] {2, 20}, bn.runningMean().toArray());
+    }
+
+    @Test
+    void countermeasureLayersCheckTheirInput() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new MinibatchStdDev().forward(Tensor.zeros(4)));
+        assertTrue(e.getMessage().contains("needs a batch and a channel axis"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new MinibatchStdDev().forward(Tensor.zeros(1, 3)));
+        assertTrue(e.getMessage().contains("has one sample"), e.getMessage());
+
+        assertThrows(IllegalArgumentException.class, () -> new MinibatchDiscrimination(4, 0, 2, Rng.seeded(1)));
+        MinibatchDiscrimination mbd = new MinibatchDiscrimination(4, 3, 2, Rng.seeded(1));
+        e = assertThrows(IllegalArgumentException.class, () -> mbd.forward(Tensor.zeros(2, 5)));
+        assertEquals("MinibatchDiscrimination: input [2, 5] has 5 features, expected 4", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> mbd.forward(Tensor.zeros(2, 4, 1)));
+        assertArrayEquals(new int[] {2, 7}, mbd.forward(Tensor.zeros(2, 4)).shape());
+
+        e = assertThrows(IllegalArgumentException.class, () -> Functional.linear(Tensor.zeros(2, 3), Tensor.zeros(4, 5), null));
+        assertEquals("linear: input [2, 3] does not match weight [4, 5]", e.getMessage());
+    }
 }

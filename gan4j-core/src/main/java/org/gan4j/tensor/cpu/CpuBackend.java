@@ -145,7 +145,7 @@ public final class CpuBackend implements Backend {
         float[] in = array(x), o = array(out);
         if (op == ReduceOp.SUM && inner > 1) {
             // column sums: walk the rows in memory order, a block of columns at a time
-            int width = Reduce.Columns.WIDTH, blocks = (inner + width - 1) / width;
+            int width = Reduce.Columns.WIDTH, blocks = Math.ceilDiv(inner, width);
             parallel.parallelFor(outer * blocks, Math.max(1, GRAIN / Math.max(len * Math.min(inner, width), 1)), (from, to) -> {
                 for (int t = from; t < to; t++) {
                     int row = t / blocks, j0 = t % blocks * width;

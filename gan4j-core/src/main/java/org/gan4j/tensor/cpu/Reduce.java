@@ -1,5 +1,6 @@
 package org.gan4j.tensor.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -13,9 +14,6 @@ final class Reduce {
     /** Floats with as many lanes as D: widening them to doubles is one instruction. */
     private static final VectorSpecies<Float> S = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int VL = S.length();
-
-    /** Per-thread double accumulators for column sums. */
-    private static final ThreadLocal<double[]> COLUMNS = ThreadLocal.withInitial(() -> new double[Columns.WIDTH]);
 
     private Reduce() {
     }
@@ -59,15 +57,17 @@ final class Reduce {
     static final class Columns {
         /** Columns per block: the accumulators of one block stay in L1. */
         static final int WIDTH = 512;
+        /** Per-thread double accumulators, one block's worth. */
+        private static final ThreadLocal<double[]> ACC = ThreadLocal.withInitial(() -> new double[WIDTH]);
 
         private Columns() {
         }
 
         /** out[row·inner + j] = Σ_l x[(row·len + l)·inner + j] for j in [j0, j1), j1 − j0 ≤ WIDTH. */
         static void sum(float[] x, float[] out, int row, int len, int inner, int j0, int j1) {
-            double[] acc = COLUMNS.get();
+            double[] acc = ACC.get();
             int width = j1 - j0;
-            java.util.Arrays.fill(acc, 0, width, 0);
+            Arrays.fill(acc, 0, width, 0);
             for (int l = 0; l < len; l++) {
                 int base = (row * len + l) * inner + j0, j = 0;
                 for (int bound = S.loopBound(width); j < bound; j += VL) {

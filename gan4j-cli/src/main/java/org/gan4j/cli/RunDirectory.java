@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -84,6 +86,23 @@ public record RunDirectory(Path root) {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The lines of metrics.jsonl, oldest first; none when training has not logged yet. */
+    public List<Map<String, Object>> readMetrics() {
+        List<Map<String, Object>> lines = new ArrayList<>();
+        if (!Files.exists(metrics())) return lines;
+        try {
+            for (String line : Files.readAllLines(metrics())) {
+                if (line.isBlank()) continue;
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = JSON_LINE.readValue(line, Map.class);
+                lines.add(m);
+            }
+        } catch (IOException e) {
+            throw new CliException("cannot read " + metrics() + ": " + e.getMessage());
+        }
+        return lines;
     }
 
     public void appendMetrics(Map<String, Object> line) {

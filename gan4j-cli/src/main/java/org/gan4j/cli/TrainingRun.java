@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -251,16 +250,8 @@ public final class TrainingRun {
     }
 
     private void readHistory() {
-        if (!Files.exists(dir.metrics())) return;
-        try {
-            for (String line : Files.readAllLines(dir.metrics())) {
-                if (line.isBlank()) continue;
-                @SuppressWarnings("unchecked")
-                Map<String, Object> m = RunDirectory.JSON.readValue(line, Map.class);
-                if (((Number) m.get("step")).longValue() <= trainer.steps()) history.add(m);
-            }
-        } catch (IOException e) {
-            throw new CliException("cannot read " + dir.metrics() + ": " + e.getMessage());
+        for (Map<String, Object> m : dir.readMetrics()) {
+            if (((Number) m.get("step")).longValue() <= trainer.steps()) history.add(m);
         }
     }
 

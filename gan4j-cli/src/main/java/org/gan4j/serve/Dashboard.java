@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -98,7 +97,7 @@ public final class Dashboard implements AutoCloseable {
         }
         String name = file.getFileName().toString();
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        sendBytes(ex, 200, TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1), "application/octet-stream"), Files.readAllBytes(file));
+        Http.send(ex, 200, TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1), "application/octet-stream"), Files.readAllBytes(file));
     }
 
     private void sendChartJs(HttpExchange ex) throws IOException {
@@ -106,11 +105,11 @@ public final class Dashboard implements AutoCloseable {
         try (InputStream in = resource(CHART_JS_POM)) {
             pom.load(in);
         }
-        sendBytes(ex, 200, TYPES.get("js"), resourceBytes("META-INF/resources/webjars/chart.js/" + pom.getProperty("version") + "/dist/chart.umd.js"));
+        Http.send(ex, 200, TYPES.get("js"), resourceBytes("META-INF/resources/webjars/chart.js/" + pom.getProperty("version") + "/dist/chart.umd.js"));
     }
 
     private void sendResource(HttpExchange ex, String name, String type) throws IOException {
-        sendBytes(ex, 200, type, resourceBytes("org/gan4j/serve/" + name));
+        Http.send(ex, 200, type, resourceBytes("org/gan4j/serve/" + name));
     }
 
     private static InputStream resource(String name) {
@@ -126,18 +125,7 @@ public final class Dashboard implements AutoCloseable {
     }
 
     private static void sendText(HttpExchange ex, int status, String text) throws IOException {
-        sendBytes(ex, status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void sendBytes(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        Http.send(ex, status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Stops the server; open event streams end within one poll. */

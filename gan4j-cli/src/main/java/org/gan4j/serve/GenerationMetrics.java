@@ -43,10 +43,6 @@ public final class GenerationMetrics {
         batches.increment();
     }
 
-    public long imagesGenerated() {
-        return images.sum();
-    }
-
     public String render() {
         StringBuilder b = new StringBuilder();
         b.append("# HELP gan4j_http_requests_total HTTP requests answered, by path and status.\n");

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -27,7 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.imageio.ImageIO;
+import org.gan4j.cli.Images;
 import org.gan4j.cli.Samples;
 import org.gan4j.cli.TrainedModel;
 import org.gan4j.tensor.Tensor;
@@ -134,11 +132,7 @@ public final class GenerationServer implements AutoCloseable {
         }
         try (ex) {
             answer.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-            ex.getResponseHeaders().set("Content-Type", answer.contentType());
-            ex.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(answer.body());
-            }
+            Http.send(ex, answer.status(), answer.contentType(), answer.body());
         } finally {
             metrics.request(PATHS.contains(path) ? path : "other", answer.status(), (System.nanoTime() - start) / 1e9);
         }
@@ -242,13 +236,7 @@ public final class GenerationServer implements AutoCloseable {
     }
 
     private static byte[] png(GenerationQueue.Samples samples) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(Samples.picture(Tensor.of(samples.values(), samples.shape())), "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return Images.png(Samples.picture(Tensor.of(samples.values(), samples.shape())));
     }
 
     /** An integer parameter in [min, max], or {@code fallback} when absent. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -100,6 +102,24 @@ class CliTest {
         assertEquals(1, resume.status());
         assertTrue(resume.err().contains("is not a gan4j run directory"), resume.err());
         assertFalse(Files.exists(run), "nothing half-written");
+    }
+
+    @Test
+    void serveAndDashboardRefuseBadSettingsInOneLine() throws IOException {
+        CommandLine queue = CommandLine.run("serve", tmp.toString(), "--queue", "0");
+        assertEquals(1, queue.status());
+        assertTrue(queue.err().contains("--queue must be at least 1"), queue.err());
+        CommandLine folder = CommandLine.run("dashboard", tmp.resolve("absent").toString());
+        assertEquals(1, folder.status());
+        assertTrue(folder.err().contains("does not exist"), folder.err());
+        CommandLine port = CommandLine.run("dashboard", tmp.toString(), "--port", "70000");
+        assertEquals(1, port.status());
+        assertTrue(port.err().contains("--port must be in 0..65535"), port.err());
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CommandLine busy = CommandLine.run("dashboard", tmp.toString(), "--port", Integer.toString(taken.getLocalPort()));
+            assertEquals(1, busy.status());
+            assertTrue(busy.err().startsWith("gan4j: cannot listen on 127.0.0.1:" + taken.getLocalPort()), busy.err());
+        }
     }
 
     @Test

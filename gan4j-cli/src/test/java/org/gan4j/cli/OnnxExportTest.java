@@ -2,6 +2,7 @@ package org.gan4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
@@ -20,6 +21,10 @@ import org.gan4j.gan.Generator;
 import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.Models;
 import org.gan4j.nn.BatchNorm;
+import org.gan4j.nn.Dropout;
+import org.gan4j.nn.Linear;
+import org.gan4j.nn.Sequential;
+import org.gan4j.nn.Tanh;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
@@ -107,6 +112,13 @@ class OnnxExportTest {
         float[] ort = runOnnx(OnnxExport.of(g, model, "test").toByteArray(), z, null, longs(own.shape()));
         float diff = PyTorchInteropTest.maxAbsDiff(own.toArray(), ort);
         assertTrue(diff <= TOLERANCE, model + ": max abs difference " + diff);
+    }
+
+    @Test
+    void aLayerWithNoOnnxFormIsRefusedNamingIt() {
+        Generator g = new Generator(new Sequential(new Linear(4, 8), new Dropout(0.5f), new Tanh()), 4, new int[] {8});
+        var e = assertThrows(IllegalArgumentException.class, () -> OnnxExport.of(g, "test", "test"));
+        assertTrue(e.getMessage().contains("main.1") && e.getMessage().contains("no ONNX form"), e.getMessage());
     }
 
     @Test

@@ -91,4 +91,13 @@ class PyTorchInteropTest {
         assertEquals(1, r.status());
         assertTrue(r.err().contains("no such file"), r.err());
     }
+
+    @Test
+    void aDamagedFileIsRefusedInOneLineAndNoRunIsMade() throws Exception {
+        Path bad = Files.write(tmp.resolve("bad.safetensors"), new byte[] {1, 2, 3});
+        var r = CommandLine.run("import-weights", bad.toString(), "--model", "mlp", "--out", tmp.resolve("z").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().startsWith("gan4j: ") && r.err().contains("too short") && r.err().strip().lines().count() == 1, r.err());
+        assertTrue(Files.notExists(tmp.resolve("z")));
+    }
 }

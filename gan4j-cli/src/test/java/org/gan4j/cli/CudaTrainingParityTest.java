@@ -1,6 +1,7 @@
 package org.gan4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -69,9 +70,15 @@ class CudaTrainingParityTest {
             last = trainer.step(real, null);
         }
         Map<String, float[]> parameters = new LinkedHashMap<>();
-        model.generator().namedParameters().forEach((k, v) -> parameters.put("G." + k, v.toArray()));
-        model.discriminator().namedParameters().forEach((k, v) -> parameters.put("D." + k, v.toArray()));
+        model.generator().namedParameters().forEach((k, v) -> parameters.put("G." + k, on(backend, v)));
+        model.discriminator().namedParameters().forEach((k, v) -> parameters.put("D." + k, on(backend, v)));
         return new Run(parameters, last);
+    }
+
+    /** The values of a parameter that must have lived on {@code backend}, else both runs were the same. */
+    private static float[] on(Backend backend, Tensor t) {
+        assertSame(backend, t.backend());
+        return t.toArray();
     }
 
     /** ‖b − a‖ / ‖a‖. */

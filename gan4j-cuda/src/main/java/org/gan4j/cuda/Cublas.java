@@ -4,13 +4,14 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.gan4j.cuda.NativeLibrary.rethrow;
+import static org.gan4j.cuda.NativeLibrary.string;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.gan4j.tensor.BackendUnavailableException;
@@ -50,24 +51,19 @@ final class Cublas {
             check((int) setStream.invokeExact(handle, stream), "cublasSetStream");
             check((int) setMathMode.invokeExact(handle, tf32 ? TF32_TENSOR_OP_MATH : DEFAULT_MATH), "cublasSetMathMode");
         } catch (Throwable t) {
-            throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
+            throw rethrow(t);
         }
     }
 
     private MethodHandle fn(String symbol, MemoryLayout... args) {
-        return lib.function(symbol, FunctionDescriptor.of(JAVA_INT, args));
-    }
-
-    String file() {
-        return lib.file();
+        return lib.statusFunction(symbol, args);
     }
 
     private void check(int status, String call) {
         if (status == 0) return;
         String words;
         try {
-            MemorySegment text = (MemorySegment) statusString.invokeExact(status);
-            words = text.reinterpret(Integer.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
+            words = string((MemorySegment) statusString.invokeExact(status));
         } catch (Throwable t) {
             words = "cublasStatus " + status;
         }
@@ -79,7 +75,7 @@ final class Cublas {
         try {
             check((int) setWorkspace.invokeExact(handle, pointer, bytes), "cublasSetWorkspace");
         } catch (Throwable t) {
-            throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
+            throw rethrow(t);
         }
     }
 
@@ -87,10 +83,11 @@ final class Cublas {
      * Row-major {@code C_b = alpha·op(A_b)·op(B_b) + beta·C_b}. cuBLAS is column-major, and a
      * row-major matrix is its transpose in column-major order, so this computes
      * {@code C_bᵀ = op(B_b)ᵀ·op(A_b)ᵀ}: the operands swap places and m with n; each keeps its
-     * own transposition flag and leading dimension.
+     * own transposition flag and leading dimension. Synchronized: alpha and beta go through one
+     * shared buffer.
      */
-    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long strideA,
-              long b, int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch) {
+    synchronized void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda,
+                           long strideA, long b, int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch) {
         scalars.setAtIndex(JAVA_FLOAT, 0, alpha);
         scalars.setAtIndex(JAVA_FLOAT, 1, beta);
         try {
@@ -98,7 +95,7 @@ final class Cublas {
                     scalars, b, ldb, strideB, a, lda, strideA, scalars.asSlice(4), c, ldc, strideC, batch),
                     "cublasSgemmStridedBatched");
         } catch (Throwable t) {
-            throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
+            throw rethrow(t);
         }
     }
 }

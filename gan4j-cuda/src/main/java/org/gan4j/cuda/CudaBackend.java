@@ -53,12 +53,6 @@ public final class CudaBackend implements Backend {
         return deviceName;
     }
 
-    /** Blocks until the GPU has finished everything queued so far. */
-    public void synchronize() {
-        enter();
-        driver.synchronize(stream);
-    }
-
     /** The CUDA context is current per thread; any thread that calls in gets it once. */
     private void enter() {
         if (!contextCurrent.get()) {

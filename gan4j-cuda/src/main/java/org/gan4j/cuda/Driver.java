@@ -3,9 +3,10 @@ package org.gan4j.cuda;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.gan4j.cuda.NativeLibrary.rethrow;
+import static org.gan4j.cuda.NativeLibrary.string;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -62,7 +63,7 @@ final class Driver {
     }
 
     private MethodHandle fn(String symbol, MemoryLayout... args) {
-        return lib.function(symbol, FunctionDescriptor.of(JAVA_INT, args));
+        return lib.statusFunction(symbol, args);
     }
 
     String file() {
@@ -80,22 +81,13 @@ final class Driver {
     String describe(int result) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment text = arena.allocate(ADDRESS);
-            String name = (int) cuGetErrorName.invokeExact(result, text) == 0 ? cString(text) : "CUresult " + result;
-            String words = (int) cuGetErrorString.invokeExact(result, text) == 0 ? cString(text) : null;
+            String name = (int) cuGetErrorName.invokeExact(result, text) == 0
+                    ? string(text.get(ADDRESS, 0)) : "CUresult " + result;
+            String words = (int) cuGetErrorString.invokeExact(result, text) == 0 ? string(text.get(ADDRESS, 0)) : null;
             return words == null ? name : name + " (" + words + ")";
         } catch (Throwable t) {
             return "CUresult " + result;
         }
-    }
-
-    private static String cString(MemorySegment pointerHolder) {
-        return pointerHolder.get(ADDRESS, 0).reinterpret(Integer.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
     }
 
     // ---- device and context --------------------------------------------------------------
@@ -105,27 +97,11 @@ final class Driver {
     }
 
     int deviceCount() {
-        return intOut(cuDeviceGetCount, "cuDeviceGetCount");
-    }
-
-    private int intOut(MethodHandle h, String call) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_INT);
-            check((int) h.invokeExact(out), call);
-            return out.get(JAVA_INT, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return intOut("cuDeviceGetCount", out -> (int) cuDeviceGetCount.invokeExact(out));
     }
 
     int device(int ordinal) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_INT);
-            check((int) cuDeviceGet.invokeExact(out, ordinal), "cuDeviceGet");
-            return out.get(JAVA_INT, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return intOut("cuDeviceGet", out -> (int) cuDeviceGet.invokeExact(out, ordinal));
     }
 
     String deviceName(int device) {
@@ -144,13 +120,7 @@ final class Driver {
     }
 
     private int attribute(int attribute, int device) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_INT);
-            check((int) cuDeviceGetAttribute.invokeExact(out, attribute, device), "cuDeviceGetAttribute");
-            return out.get(JAVA_INT, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return intOut("cuDeviceGetAttribute", out -> (int) cuDeviceGetAttribute.invokeExact(out, attribute, device));
     }
 
     /** The device's primary context, the one the runtime API and cuBLAS share. */
@@ -187,6 +157,17 @@ final class Driver {
             MemorySegment out = arena.allocate(ADDRESS);
             check(call.with(out), name);
             return out.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The same for a call that writes one int. */
+    private int intOut(String name, Call call) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_INT);
+            check(call.with(out), name);
+            return out.get(JAVA_INT, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }

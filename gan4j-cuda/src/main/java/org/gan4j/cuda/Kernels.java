@@ -35,6 +35,8 @@ final class Kernels {
     private static final int MAX_BLOCKS = 1 << 16;
     /** Product and sum round separately, as in Java, so results match the CPU backend's. */
     static final List<String> OPTIONS = List.of("--fmad=false", "--std=c++17");
+    /** The launch buffer: MAX_ARGS argument pointers, then the values, each at an 8-byte-aligned offset. */
+    private static final int MAX_ARGS = 16, PARAMS_BYTES = 2048;
 
     private final Driver driver;
     private final Nvrtc nvrtc;
@@ -43,6 +45,8 @@ final class Kernels {
     private final MemorySegment stream;
     private final Map<String, MemorySegment> modules = new ConcurrentHashMap<>();
     private final Map<String, MemorySegment> functions = new ConcurrentHashMap<>();
+    /** cuLaunchKernel copies the arguments before it returns, so one buffer serves every launch. */
+    private final MemorySegment params = Arena.ofAuto().allocate(PARAMS_BYTES, 8);
 
     Kernels(Driver driver, Nvrtc nvrtc, int computeCapability, Path cacheDir, MemorySegment stream) {
         this.driver = driver;
@@ -84,21 +88,37 @@ final class Kernels {
     }
 
     /** Launches exactly {@code blocks} blocks of 256 threads. */
-    void launchBlocks(String file, String kernel, int blocks, Object... args) {
+    synchronized void launchBlocks(String file, String kernel, int blocks, Object... values) {
+        if (values.length > MAX_ARGS) throw new IllegalArgumentException(kernel + ": too many arguments");
         MemorySegment function = functions.computeIfAbsent(kernel, k -> driver.function(module(file), k));
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment pointers = arena.allocate(ADDRESS, args.length);
-            for (int i = 0; i < args.length; i++) pointers.setAtIndex(ADDRESS, i, value(arena, args[i]));
-            driver.launch(function, blocks, THREADS, 0, stream, pointers);
+        long at = ADDRESS.byteSize() * MAX_ARGS;
+        for (int i = 0; i < values.length; i++) {
+            MemorySegment slot = params.asSlice(at);
+            params.setAtIndex(ADDRESS, i, slot);
+            at += (put(slot, values[i]) + 7) & ~7;
         }
+        driver.launch(function, blocks, THREADS, 0, stream, params);
     }
 
-    private static MemorySegment value(Arena arena, Object arg) {
+    /** Writes one argument's value; returns its size in bytes. */
+    private static long put(MemorySegment slot, Object arg) {
         return switch (arg) {
-            case Long l -> arena.allocateFrom(JAVA_LONG, l);
-            case Integer i -> arena.allocateFrom(JAVA_INT, i);
-            case Float f -> arena.allocateFrom(JAVA_FLOAT, f);
-            case int[] struct -> arena.allocateFrom(JAVA_INT, struct);
+            case Long l -> {
+                slot.set(JAVA_LONG, 0, l);
+                yield 8;
+            }
+            case Integer i -> {
+                slot.set(JAVA_INT, 0, i);
+                yield 4;
+            }
+            case Float f -> {
+                slot.set(JAVA_FLOAT, 0, f);
+                yield 4;
+            }
+            case int[] struct -> {
+                MemorySegment.copy(struct, 0, slot, JAVA_INT, 0, struct.length);
+                yield 4L * struct.length;
+            }
             default -> throw new IllegalArgumentException("no kernel argument of type " + arg.getClass().getName());
         };
     }

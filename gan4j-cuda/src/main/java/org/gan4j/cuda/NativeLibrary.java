@@ -1,11 +1,16 @@
 package org.gan4j.cuda;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,5 +121,22 @@ final class NativeLibrary {
                 .map(address -> LINKER.downcallHandle(address, descriptor))
                 .orElseThrow(() -> new BackendUnavailableException(file + " has no function " + symbol
                         + " (a CUDA 12 or 13 library is needed)"));
+    }
+
+    /** A function that returns a status code (0 for success), as every CUDA library call does. */
+    MethodHandle statusFunction(String symbol, MemoryLayout... args) {
+        return function(symbol, FunctionDescriptor.of(JAVA_INT, args));
+    }
+
+    /** The NUL-terminated text a library returned a pointer to. */
+    static String string(MemorySegment pointer) {
+        return pointer.reinterpret(Integer.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
+    }
+
+    /** A downcall's Throwable as an unchecked exception (errors pass through). */
+    static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
     }
 }

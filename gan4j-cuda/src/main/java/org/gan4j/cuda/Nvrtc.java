@@ -3,6 +3,8 @@ package org.gan4j.cuda;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.gan4j.cuda.NativeLibrary.rethrow;
+import static org.gan4j.cuda.NativeLibrary.string;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -34,11 +36,7 @@ final class Nvrtc {
     }
 
     private MethodHandle fn(String symbol, MemoryLayout... args) {
-        return lib.function(symbol, FunctionDescriptor.of(JAVA_INT, args));
-    }
-
-    String file() {
-        return lib.file();
+        return lib.statusFunction(symbol, args);
     }
 
     /** "13.0": part of the kernel cache's key, since another compiler may give other PTX. */
@@ -91,16 +89,9 @@ final class Nvrtc {
 
     private String describe(int result) {
         try {
-            MemorySegment text = (MemorySegment) errorString.invokeExact(result);
-            return text.reinterpret(Integer.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
+            return string((MemorySegment) errorString.invokeExact(result));
         } catch (Throwable t) {
             return "nvrtcResult " + result;
         }
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
     }
 }

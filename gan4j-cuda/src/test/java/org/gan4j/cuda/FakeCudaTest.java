@@ -140,8 +140,33 @@ class FakeCudaTest {
         gpu.read(zeros, back);
         assertArrayEquals(new float[] {0f, 0f, 7f, 0f, 0f, 0f}, back);
 
+        long address = ((CudaStorage) s).address();
         gpu.release(s);
         assertThrows(IllegalStateException.class, () -> gpu.read(s, back), "a released storage fails loudly");
+        Storage recycled = gpu.allocate(values.length);
+        assertEquals(address, ((CudaStorage) recycled).address(), "the released block is handed out again");
+        gpu.read(recycled, back);
+        assertArrayEquals(new float[values.length], back, "and zeroed, as allocate promises");
+    }
+
+    @Test
+    void misuseIsNamed() {
+        var e = assertThrows(BackendUnavailableException.class,
+                () -> CudaBackendProvider.start(List.of(good), 1, false, tmp.resolve("kernel-cache")));
+        assertEquals("GAN4J_CUDA_DEVICE=1 but only 1 CUDA device(s) found", e.getMessage());
+
+        CudaBackend gpu = start(good);
+        Storage out = gpu.allocate(4);
+        var foreign = assertThrows(IllegalArgumentException.class,
+                () -> gpu.unary(UnaryOp.NEG, 0f, new CpuBackend(1).allocate(4), out, 4));
+        assertEquals("the cuda backend cannot use a org.gan4j.tensor.cpu.CpuStorage storage", foreign.getMessage());
+        var index = assertThrows(IndexOutOfBoundsException.class,
+                () -> gpu.indexSelect(gpu.allocate(8), out, 1, 2, 4, new int[] {0, 2}));
+        assertEquals("index 2 out of range for length 2", index.getMessage());
+
+        var compile = assertThrows(IllegalStateException.class,
+                () -> new Nvrtc(List.of(good)).compile("empty.cu", "int x;", List.of()));
+        assertEquals("NVRTC cannot compile empty.cu: NVRTC_ERROR_COMPILATION\nno kernels in", compile.getMessage());
     }
 
     @Test

@@ -59,17 +59,26 @@ final class Classifiers {
                 : "no " + name + " classifier cached; train it with ./gan4j classifier train --data " + name;
     }
 
-    /** $GAN4J_HOME/classifiers/NAME.safetensors (GAN4J_HOME defaults to ~/.gan4j). */
+    /**
+     * $GAN4J_HOME/classifiers/NAME.safetensors (GAN4J_HOME defaults to ~/.gan4j); the system
+     * property gan4j.home, when set, comes first, so tests do not see the user's cache.
+     */
     static Path cacheFile(String name) {
-        String env = System.getenv("GAN4J_HOME");
-        Path home = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".gan4j");
+        String set = System.getProperty("gan4j.home", System.getenv("GAN4J_HOME"));
+        Path home = set != null && !set.isBlank() ? Path.of(set) : Path.of(System.getProperty("user.home"), ".gan4j");
         return home.resolve("classifiers").resolve(name + ".safetensors");
     }
 
     /** The cached classifier for {@code name}, or null when none was trained yet. */
     static DomainClassifier.Loaded cached(String name) {
         Path file = cacheFile(name);
-        return Files.isRegularFile(file) ? DomainClassifier.load(file) : null;
+        if (!Files.isRegularFile(file)) return null;
+        try {
+            return DomainClassifier.load(file);
+        } catch (IllegalArgumentException e) {
+            // the file names what is wrong with it; the user also needs to know how to replace it
+            throw new CliException(e.getMessage() + "; train it again with ./gan4j classifier train --data " + name);
+        }
     }
 
     /**

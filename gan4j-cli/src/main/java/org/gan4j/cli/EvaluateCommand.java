@@ -10,6 +10,7 @@ import org.gan4j.data.Dataset;
 import org.gan4j.data.Mixture;
 import org.gan4j.metrics.DomainClassifier;
 import org.gan4j.metrics.Metric;
+import org.gan4j.metrics.SampleEvaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -57,6 +58,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** Scores a loaded generator against the data it was trained on. */
     static List<Metric> evaluate(TrainedModel m, Set<String> metrics, Integer count, boolean trainClassifier, long seed) {
+        SampleEvaluation.requireKnown(metrics);   // before sampling, or training a classifier, finds a typo
         String data = m.config().data();
         java.nio.file.Path dataDir = m.config().dataDir() == null ? null : java.nio.file.Path.of(m.config().dataDir());
         Dataset real = DataSources.open(data, dataDir);

@@ -14,6 +14,8 @@ import org.gan4j.gan.Models;
 import org.gan4j.metrics.DomainClassifier;
 import org.gan4j.metrics.Metric;
 import org.gan4j.tensor.Rng;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
 class QualityCommandsTest {
     @TempDir
     Path tmp;
+
+    /** A gan4j home of our own: the user's cached classifiers must not decide what these tests see. */
+    @BeforeEach
+    void emptyHome() {
+        System.setProperty("gan4j.home", tmp.resolve("home").toString());
+    }
+
+    @AfterEach
+    void userHome() {
+        System.clearProperty("gan4j.home");
+    }
 
     @Test
     void mixtureRunsRecordTheirModesWhileTrainingAndWhenEvaluated() throws Exception {
@@ -35,6 +48,34 @@ class QualityCommandsTest {
         r = CommandLine.run("evaluate", run.toString());
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("modes_covered = ") && r.out().contains("reverse_kl = ") && r.out().contains("0 real, 2500 generated"), r.out());
+        r = CommandLine.run("evaluate", run.toString(), "--metrics", "fid,fdi");
+        assertEquals(1, r.status());
+        assertTrue(r.err().startsWith("gan4j: unknown metric 'fdi'"), r.err());
+    }
+
+    @Test
+    void evaluatingImagesNeedsAReadableClassifier() throws Exception {
+        Path run = tmp.resolve("digits");
+        CommandLine r = CommandLine.run("train", "--model", "dcgan28", "--data", "mnist-test", "--width", "4", "--batch-size", "8",
+                "--steps", "2", "--device", "cpu", "--out", run.toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        Path cached = tmp.resolve("home/classifiers/mnist.safetensors");
+
+        r = CommandLine.run("evaluate", run.toString());
+        assertEquals(1, r.status());
+        assertEquals("gan4j: no mnist classifier in " + cached + "; train it with './gan4j classifier train --data mnist' or pass --train-classifier",
+                r.err().strip());
+
+        r = CommandLine.run("evaluate", run.toString(), "--metrics", "nope");
+        assertEquals(1, r.status());
+        assertTrue(r.err().startsWith("gan4j: unknown metric 'nope'"), "a typo is named before the classifier is looked for: " + r.err());
+
+        Files.createDirectories(cached.getParent());
+        Files.write(cached, new byte[] {1, 2, 3});
+        r = CommandLine.run("evaluate", run.toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().startsWith("gan4j: " + cached + ": ") && r.err().strip().endsWith("train it again with ./gan4j classifier train --data mnist"),
+                r.err());
     }
 
     @Test

@@ -30,19 +30,10 @@ public final class Discriminator extends Module {
         this.pack = pack;
     }
 
-    public static Discriminator plain(Module main) {
-        return new Discriminator(main, Conditioning.NONE, null, null, 1);
-    }
-
-    /** main reads packs of m samples joined along axis 1 ([n/m, m·c, ...]) and gives one logit per pack. */
+    /** main reads packs of m samples joined along axis 1 ([n/m, m·c, ...]) and gives one logit per pack; m = 1 is the plain D. */
     public static Discriminator packed(Module main, int m) {
         if (m < 1) throw new IllegalArgumentException("pack size must be at least 1, got " + m);
         return new Discriminator(main, Conditioning.NONE, null, null, m);
-    }
-
-    /** Samples per judgement: 1, or m for a PacGAN discriminator. */
-    public int pack() {
-        return pack;
     }
 
     /** main reads [flatten(x), embedding(y)]. */

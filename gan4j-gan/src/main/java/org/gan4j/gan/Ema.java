@@ -46,6 +46,12 @@ public final class Ema {
         statisticsStale = true;
     }
 
+    /** Restores a saved average; its BatchNorm statistics are estimated again before use (older checkpoints hold G's). */
+    public void loadStateDict(Map<String, Tensor> state) {
+        average.loadStateDict(state, true);
+        statisticsStale = true;
+    }
+
     /**
      * Sets every BatchNorm's running statistics of {@code g} to the average batch statistics of
      * {@value #STATISTICS_BATCHES} noise batches, drawn from a fixed seed so the result depends on

@@ -145,7 +145,7 @@ public final class Trainer {
     public void loadStateDict(Map<String, Tensor> state, Map<String, String> metadata) {
         model.generator().loadStateDict(part(state, "generator."), true);
         model.discriminator().loadStateDict(part(state, "discriminator."), true);
-        if (ema != null) ema.generator().loadStateDict(part(state, "ema."), true);
+        if (ema != null) ema.loadStateDict(part(state, "ema."));
         optG.loadStateDict(part(state, "optimizer_g."));
         optD.loadStateDict(part(state, "optimizer_d."));
         step = Long.parseLong(metadata.get("step"));

@@ -130,14 +130,7 @@ public final class FeatureMetrics {
     }
 
     private static double[][] subset(double[][] rows, int m, java.util.Random rng) {
-        int[] order = new int[rows.length];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        for (int i = 0; i < m; i++) {   // partial Fisher-Yates: the first m are a uniform sample without replacement
-            int j = i + rng.nextInt(order.length - i);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = ShuffledSubset.firstOfShuffle(rows.length, m, rng);
         double[][] out = new double[m][];
         for (int i = 0; i < m; i++) out[i] = rows[order[i]];
         return out;

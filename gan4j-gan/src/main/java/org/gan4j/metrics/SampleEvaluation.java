@@ -27,7 +27,7 @@ public final class SampleEvaluation {
      * @param metrics names from {@link #ALL}
      */
     public static List<Metric> evaluate(DomainClassifier classifier, Dataset real, Tensor fake, Set<String> metrics, long seed) {
-        for (String m : metrics) if (!ALL.contains(m)) throw new IllegalArgumentException("unknown metric '" + m + "' (known: " + String.join(", ", ALL) + ")");
+        requireKnown(metrics);
         int nFake = fake.shape()[0];
         int classes = classifier.architecture().classes();
         String extractor = classifier.extractor();
@@ -48,8 +48,6 @@ public final class SampleEvaluation {
             return out;
         }
         DomainClassifier.Outputs f = classifier.apply(fake);
-        int[] labels = new int[real.size()];
-        for (int i = 0; i < labels.length; i++) labels[i] = real.label(i);
         DomainClassifier.Outputs r = metrics.stream().anyMatch(m -> !m.equals("is") && !m.equals("modes"))
                 ? classifier.apply(new ShuffledSubset(real, Math.min(nFake, real.size()), seed), nFake) : null;
         int nReal = r == null ? 0 : r.features().length;
@@ -70,10 +68,17 @@ public final class SampleEvaluation {
             out.add(new Metric("is", is.mean(), is.std(), classes_, 0, nFake));
         }
         if (metrics.contains("modes") && real.classes() > 0) {
+            int[] labels = new int[real.size()];
+            for (int i = 0; i < labels.length; i++) labels[i] = real.label(i);
             var modes = ClassMetrics.modes(f.predicted(), ClassMetrics.distribution(labels, classes));
             out.add(new Metric("classes_covered", modes.covered(), Double.NaN, classes_, real.size(), nFake));
             out.add(new Metric("class_kl", modes.kl(), Double.NaN, classes_, real.size(), nFake));
         }
         return out;
+    }
+
+    /** Fails on a name not in {@link #ALL}; callers check before the costly sampling. */
+    public static void requireKnown(Set<String> metrics) {
+        for (String m : metrics) if (!ALL.contains(m)) throw new IllegalArgumentException("unknown metric '" + m + "' (known: " + String.join(", ", ALL) + ")");
     }
 }

@@ -6,20 +6,20 @@ import org.gan4j.data.Dataset;
 /** {@code size} items of a dataset in a seeded random order, so a prefix is a fair sample. */
 public record ShuffledSubset(Dataset data, int[] order) implements Dataset {
     public ShuffledSubset(Dataset data, int size, long seed) {
-        this(data, shuffled(data.size(), size, seed));
+        this(data, firstOfShuffle(data.size(), size, new Random(seed)));
     }
 
-    private static int[] shuffled(int n, int size, long seed) {
+    /** The first {@code m} of a random permutation of 0..n-1: partial Fisher-Yates, a uniform sample without replacement. */
+    static int[] firstOfShuffle(int n, int m, Random rng) {
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) idx[i] = i;
-        Random rng = new Random(seed);
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < m; i++) {
             int j = i + rng.nextInt(n - i);
             int t = idx[i];
             idx[i] = idx[j];
             idx[j] = t;
         }
-        return java.util.Arrays.copyOf(idx, size);
+        return java.util.Arrays.copyOf(idx, m);
     }
 
     public int size() {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.gan4j.nn.BatchNorm1d;
 import org.gan4j.nn.Linear;
 import org.gan4j.nn.Sequential;
@@ -57,5 +59,24 @@ class EmaTest {
 
         Ema.estimateBatchNormStatistics(used);
         assertArrayEquals(runningMean, bn.runningMean().toArray(), "the estimate depends on the weights only (a resumed run stays exact)");
+    }
+
+    @Test
+    void aRestoredAverageEstimatesItsOwnStatisticsAgain() {
+        Generator g = tiny(1);
+        Ema ema = new Ema(g, tiny(2), 0.5f);
+        try (var ng = Autograd.noGrad()) {
+            for (Tensor p : g.parameters()) p.assign(p.add(1f));
+        }
+        ema.update(g);
+        Map<String, float[]> expected = new LinkedHashMap<>();
+        ema.generator().stateDict().forEach((k, v) -> expected.put(k, v.toArray()));
+
+        // a checkpoint from before standing statistics: the average's weights beside G's BatchNorm statistics
+        Map<String, Tensor> old = new LinkedHashMap<>(ema.generator().stateDict());
+        old.putAll(g.namedBuffers());
+        Ema restored = new Ema(tiny(3), tiny(4), 0.5f);
+        restored.loadStateDict(old);
+        restored.generator().stateDict().forEach((k, v) -> assertArrayEquals(expected.get(k), v.toArray(), k));
     }
 }

@@ -159,30 +159,14 @@ final class SweepCommand implements Callable<Integer> {
         return -Arrays.compare(a.score().rankKey(), b.score().rankKey());
     };
 
-    private static List<Map<String, Object>> metrics(RunDirectory dir) {
-        List<Map<String, Object>> lines = new ArrayList<>();
-        if (!Files.exists(dir.metrics())) return lines;
-        try {
-            for (String line : Files.readAllLines(dir.metrics())) {
-                if (line.isBlank()) continue;
-                @SuppressWarnings("unchecked")
-                Map<String, Object> m = RunDirectory.JSON_LINE.readValue(line, Map.class);
-                lines.add(m);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + dir.metrics(), e);
-        }
-        return lines;
-    }
-
     private static long lastStep(RunDirectory dir) {
-        List<Map<String, Object>> m = metrics(dir);
+        List<Map<String, Object>> m = dir.readMetrics();
         return m.isEmpty() ? 0 : ((Number) m.getLast().get("step")).longValue();
     }
 
     /** Mean D and G losses over the last tenth of the run: the only figures when no scorer judges the data. */
     private static double[] finalLosses(RunDirectory dir) {
-        List<Map<String, Object>> m = metrics(dir);
+        List<Map<String, Object>> m = dir.readMetrics();
         List<Map<String, Object>> tail = m.subList(m.size() - Math.max(1, m.size() / 10), m.size());
         return new double[] {mean(tail, "loss_d"), mean(tail, "loss_g")};
     }
@@ -232,7 +216,7 @@ final class SweepCommand implements Callable<Integer> {
     private void plot(List<Outcome> outcomes) {
         List<Plots.Series> d = new ArrayList<>(), g = new ArrayList<>();
         for (Outcome o : outcomes) {
-            List<Map<String, Object>> m = metrics(new RunDirectory(out.resolve(o.run().name())));
+            List<Map<String, Object>> m = new RunDirectory(out.resolve(o.run().name())).readMetrics();
             d.add(smoothed(o.run().name(), m, "loss_d"));
             g.add(smoothed(o.run().name(), m, "loss_g"));
         }

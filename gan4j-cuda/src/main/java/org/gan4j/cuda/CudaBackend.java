@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
+import org.gan4j.tensor.AdamScalars;
 import org.gan4j.tensor.Backend;
 import org.gan4j.tensor.BinaryOp;
 import org.gan4j.tensor.ConvGeometry;
@@ -243,18 +244,13 @@ public final class CudaBackend implements Backend {
                 seed, stream, counter);
     }
 
-    /** Scalars as the CPU backend's Optimizers computes them, so both devices round alike. */
     @Override
     public void adam(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
                      float eps, float weightDecay, boolean decoupled, int step) {
         enter();
-        float decay = decoupled ? (float) (1 - (double) lr * weightDecay) : 1f;
-        float gradDecay = decoupled ? 0f : weightDecay;
-        float w1 = (float) (1 - (double) beta1), w2 = (float) (1 - (double) beta2);
-        double bias1 = 1 - Math.pow(beta1, step), bias2 = 1 - Math.pow(beta2, step);
-        float stepSize = (float) (lr / bias1), bias2Sqrt = (float) Math.sqrt(bias2);
-        kernels.launch("optim", "adam", n, address(param), address(grad), address(m), address(v), n, decay, gradDecay,
-                w1, beta2, w2, stepSize, bias2Sqrt, eps);
+        AdamScalars k = AdamScalars.of(lr, beta1, beta2, weightDecay, decoupled, step);
+        kernels.launch("optim", "adam", n, address(param), address(grad), address(m), address(v), n, k.decay(), k.gradDecay(),
+                k.w1(), beta2, k.w2(), k.stepSize(), k.bias2Sqrt(), eps);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.gan4j.tensor.cpu;
 
+import org.gan4j.tensor.AdamScalars;
+
 /**
  * Optimizer updates over the index range [from, to), in the order of operations of PyTorch's
  * single-tensor implementations (torch.optim.Adam/AdamW, SGD, RMSprop) so results agree to the
@@ -11,11 +13,8 @@ final class Optimizers {
 
     static void adam(float[] param, float[] grad, float[] m, float[] v, int from, int to, float lr,
                      float beta1, float beta2, float eps, float weightDecay, boolean decoupled, int step) {
-        float decay = decoupled ? (float) (1 - (double) lr * weightDecay) : 1f;
-        float gradDecay = decoupled ? 0f : weightDecay;
-        float w1 = (float) (1 - (double) beta1), w2 = (float) (1 - (double) beta2);
-        double bias1 = 1 - Math.pow(beta1, step), bias2 = 1 - Math.pow(beta2, step);
-        float stepSize = (float) (lr / bias1), bias2Sqrt = (float) Math.sqrt(bias2);
+        AdamScalars k = AdamScalars.of(lr, beta1, beta2, weightDecay, decoupled, step);
+        float decay = k.decay(), gradDecay = k.gradDecay(), w1 = k.w1(), w2 = k.w2(), stepSize = k.stepSize(), bias2Sqrt = k.bias2Sqrt();
         for (int i = from; i < to; i++) {
             float p = param[i] * decay;
             float g = grad[i] + gradDecay * p;

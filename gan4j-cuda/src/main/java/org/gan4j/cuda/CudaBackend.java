@@ -14,6 +14,7 @@ import org.gan4j.tensor.ConvGeometry;
 import org.gan4j.tensor.Distribution;
 import org.gan4j.tensor.ReduceOp;
 import org.gan4j.tensor.Storage;
+import org.gan4j.tensor.Tensor;
 import org.gan4j.tensor.UnaryOp;
 
 /**
@@ -114,12 +115,12 @@ public final class CudaBackend implements Backend {
                             Storage dst, int dstOffset, int[] dstStrides, int[] shape) {
         enter();
         int[] walk = Walk.of(shape, srcStrides, dstStrides);
-        long n = numel(shape);
+        int n = Tensor.numel(shape);
         if (Walk.dense(walk, 2)) {
             if (n > 0) driver.copyOnDevice(address(dst) + 4L * dstOffset, address(src) + 4L * srcOffset, 4 * n, stream);
             return;
         }
-        kernels.launch("elementwise", "copy_strided", n, walk, address(src), srcOffset, address(dst), dstOffset, (int) n);
+        kernels.launch("elementwise", "copy_strided", n, walk, address(src), srcOffset, address(dst), dstOffset, n);
     }
 
     // ---- elementwise -------------------------------------------------------------------
@@ -133,18 +134,18 @@ public final class CudaBackend implements Backend {
     @Override
     public void binary(BinaryOp op, Storage a, int[] aStrides, Storage b, int[] bStrides, Storage out, int[] shape) {
         enter();
-        long n = numel(shape);
+        int n = Tensor.numel(shape);
         kernels.launch("elementwise", "binary", n, op.ordinal(), Walk.of(shape, aStrides, bStrides),
-                address(a), address(b), address(out), (int) n);
+                address(a), address(b), address(out), n);
     }
 
     @Override
     public void where(Storage cond, int[] condStrides, Storage a, int[] aStrides, Storage b, int[] bStrides,
                       Storage out, int[] shape) {
         enter();
-        long n = numel(shape);
+        int n = Tensor.numel(shape);
         kernels.launch("elementwise", "where_select", n, Walk.of(shape, condStrides, aStrides, bStrides),
-                address(cond), address(a), address(b), address(out), (int) n);
+                address(cond), address(a), address(b), address(out), n);
     }
 
     /** Outputs below which one block per output pays; above, one thread per output fills the GPU. */
@@ -307,11 +308,5 @@ public final class CudaBackend implements Backend {
         if (s instanceof CudaStorage c) return c;
         throw new IllegalArgumentException("the cuda backend cannot use a "
                 + (s == null ? "null" : s.getClass().getName()) + " storage");
-    }
-
-    private static long numel(int[] shape) {
-        long n = 1;
-        for (int d : shape) n *= d;
-        return n;
     }
 }

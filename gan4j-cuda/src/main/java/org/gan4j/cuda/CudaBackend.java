@@ -117,7 +117,7 @@ public final class CudaBackend implements Backend {
         int[] walk = Walk.of(shape, srcStrides, dstStrides);
         int n = Tensor.numel(shape);
         if (Walk.dense(walk, 2)) {
-            if (n > 0) driver.copyOnDevice(address(dst) + 4L * dstOffset, address(src) + 4L * srcOffset, 4 * n, stream);
+            if (n > 0) driver.copyOnDevice(address(dst) + 4L * dstOffset, address(src) + 4L * srcOffset, 4L * n, stream);
             return;
         }
         kernels.launch("elementwise", "copy_strided", n, walk, address(src), srcOffset, address(dst), dstOffset, n);

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.gan4j.data.Dataset;
 import org.gan4j.data.Mixture;
+import org.gan4j.gan.ModeCollapseExperiment;
 import org.gan4j.metrics.DomainClassifier;
 import org.gan4j.metrics.Metric;
 import org.gan4j.metrics.SampleEvaluation;
@@ -63,7 +64,7 @@ final class EvaluateCommand implements Callable<Integer> {
         java.nio.file.Path dataDir = m.config().dataDir() == null ? null : java.nio.file.Path.of(m.config().dataDir());
         Dataset real = DataSources.open(data, dataDir);
         if (real instanceof Mixture) return GeneratorMetrics.evaluate(m.generator(), real, null, metrics, 0, seed);
-        int n = count != null ? count : data.equals("stacked-mnist") ? 26_000 : 10_000;
+        int n = count != null ? count : data.equals(ModeCollapseExperiment.STACKED) ? ModeCollapseExperiment.STACKED_SAMPLES : 10_000;
         if (n < 10) throw new CliException("--count must be at least 10, got " + n);
         String name = Classifiers.forDataset(data);
         DomainClassifier.Loaded loaded = Classifiers.cached(name);

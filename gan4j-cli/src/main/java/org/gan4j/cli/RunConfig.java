@@ -21,6 +21,7 @@ public record RunConfig(
         float beta1,
         float beta2,
         int dSteps,
+        int unrollSteps,
         float labelSmoothing,
         float instanceNoise,
         float ema,
@@ -48,19 +49,20 @@ public record RunConfig(
                 .withLearningRates(lrG, lrD)
                 .withBetas(new float[] {beta1, beta2}, new float[] {beta1, beta2})
                 .withDSteps(dSteps)
+                .withUnrollSteps(unrollSteps)
                 .withRealTarget(1f - labelSmoothing)
                 .withInstanceNoise(instanceNoise, (int) Math.min(Integer.MAX_VALUE, steps))
                 .withEma(ema);
     }
 
     public RunConfig withSteps(long newSteps) {
-        return new RunConfig(version, model, data, dataDir, batchSize, newSteps, loss, lrG, lrD, beta1, beta2, dSteps,
+        return new RunConfig(version, model, data, dataDir, batchSize, newSteps, loss, lrG, lrD, beta1, beta2, dSteps, unrollSteps,
                 labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
                 dHidden, activation, width, channels, onNan, maxRollbacks, dataChecksum, countermeasures);
     }
 
     public RunConfig withDataChecksum(String checksum) {
-        return new RunConfig(version, model, data, dataDir, batchSize, steps, loss, lrG, lrD, beta1, beta2, dSteps,
+        return new RunConfig(version, model, data, dataDir, batchSize, steps, loss, lrG, lrD, beta1, beta2, dSteps, unrollSteps,
                 labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
                 dHidden, activation, width, channels, onNan, maxRollbacks, checksum, countermeasures);
     }

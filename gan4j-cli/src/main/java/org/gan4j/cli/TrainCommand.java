@@ -64,6 +64,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--d-steps", defaultValue = "1", description = "D updates per G update (default: ${DEFAULT-VALUE})")
     int dSteps;
 
+    @Option(names = "--unroll", defaultValue = "0", paramLabel = "K",
+            description = "unrolled GAN: G learns against D after K look-ahead updates, which are then undone (default: off)")
+    int unroll;
+
     @Option(names = "--label-smoothing", defaultValue = "0", description = "one-sided: D's real target is 1 - this (default: ${DEFAULT-VALUE})")
     float labelSmoothing;
 
@@ -85,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--width", defaultValue = "0", description = "DCGAN base width ngf = ndf (default: the model's, 64)")
     int width;
 
-    @Option(names = "--channels", defaultValue = "0", description = "dcgan64 image channels: 3 (RGB) or 1 (grayscale)")
+    @Option(names = "--channels", defaultValue = "0", description = "image channels of dcgan28 and dcgan64 (default: the data's)")
     int channels;
 
     @Option(names = "--pack", defaultValue = "1", description = "PacGAN: D judges packs of m samples, all real or all fake (2..4; the batch size must divide by m)")
@@ -160,8 +164,8 @@ final class TrainCommand implements Callable<Integer> {
                 throw new CliException("--batch-size " + batchSize + " is larger than the dataset (" + dataset.size() + " items)");
             }
             config = new RunConfig(VERSION, model, data, dataDir == null ? null : dataDir.toString(), batchSize,
-                    totalSteps(batchSize, dataset.size()), loss, lrG, lrD, beta1, beta2, dSteps, labelSmoothing, instanceNoise,
-                    ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden, dHidden, activation, width, channels, onNan,
+                    totalSteps(batchSize, dataset.size()), loss, lrG, lrD, beta1, beta2, dSteps, unroll, labelSmoothing, instanceNoise,
+                    ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden, dHidden, activation, width, channelsFor(dataset), onNan,
                     maxRollbacks, dataset.checksum(), countermeasures());
             dir.create();
         }
@@ -185,6 +189,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The image models make as many channels as the data has, unless told otherwise. */
+    private int channelsFor(Dataset dataset) {
+        int[] item = dataset.itemShape();
+        return channels > 0 ? channels : item.length == 3 ? item[0] : 0;
+    }
+
     private static Path path(String s) {
         return s == null ? null : Path.of(s);
     }
@@ -203,6 +213,7 @@ final class TrainCommand implements Callable<Integer> {
         if (length != null && length.steps != null && length.steps < 1) throw new CliException("--steps must be at least 1");
         if (!(lrG > 0) || !(lrD > 0)) throw new CliException("--lr-g and --lr-d must be positive");
         if (dSteps < 1) throw new CliException("--d-steps must be at least 1");
+        if (unroll < 0) throw new CliException("--unroll must be 0 (off) or positive");
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new CliException("--label-smoothing must be in [0, 1)");
         if (ema < 0 || ema >= 1) throw new CliException("--ema must be in [0, 1)");
         if (sampleEvery < 1 || checkpointEvery < 1) throw new CliException("--sample-every and --checkpoint-every must be at least 1");

@@ -84,8 +84,7 @@ public final class TrainingRun {
         int[] produced = model.generator().outputShape();
         if (!Arrays.equals(produced, data.itemShape())) {
             throw new CliException("model " + model.name() + " makes samples of shape " + Tensor.shapeString(produced)
-                    + " but the data has shape " + Tensor.shapeString(data.itemShape())
-                    + (produced.length == 3 && produced[0] == 3 ? " (dcgan64 takes --channels 1 for grayscale)" : ""));
+                    + " but the data has shape " + Tensor.shapeString(data.itemShape()));
         }
         if (model.conditional() && data.classes() == 0) {
             throw new CliException("model " + model.name() + " is class-conditional but " + data.describe() + " has no labels");

@@ -19,11 +19,13 @@ class CollapseCommandsTest {
     void trainBuildsTheChosenCountermeasuresAndResumesWithThem() throws Exception {
         Path run = tmp.resolve("run");
         String[] small = {"train", "--model", "mlp2d", "--data", "ring8", "--g-hidden", "16", "--d-hidden", "16", "--batch-size", "20",
-                "--device", "cpu", "--pack", "2", "--minibatch-discrimination", "--minibatch-std", "--spectral-norm", "--out", run.toString()};
+                "--device", "cpu", "--pack", "2", "--minibatch-discrimination", "--minibatch-std", "--spectral-norm", "--unroll", "2",
+                "--out", run.toString()};
         CommandLine r = CommandLine.run(concat(small, "--steps", "10"));
         assertEquals(0, r.status(), r.out() + r.err());
         String config = Files.readString(run.resolve("config.json")).replaceAll("\\s", "");
         assertTrue(config.contains("\"countermeasures\":{\"pack\":2,\"minibatchKernels\":32,\"minibatchStd\":true,\"spectralNorm\":true}"), config);
+        assertTrue(config.contains("\"unrollSteps\":2"), config);
         var names = SafeTensors.read(new RunDirectory(run).latestCheckpoint()).tensors().keySet();
         assertTrue(names.contains("discriminator.main.0.weight_orig"), names.toString());
         assertTrue(names.contains("discriminator.main.3.T"), names.toString());
@@ -51,13 +53,30 @@ class CollapseCommandsTest {
         assertTrue(r.out().contains("| ring8 | gan | 2 | 20 |"), r.out());
         assertTrue(r.out().contains("| 6.3 | 98.2 |"), "published ring8 GAN row: " + r.out());
         assertTrue(r.out().contains("| 7.9 | 95.6 |"), "published ring8 PacGAN2 row: " + r.out());
-        assertTrue(r.out().contains("stacked-mnist") && r.out().contains("./gan4j evaluate"), r.out());
         List<String> csv = Files.readAllLines(out.resolve("modes.csv"));
         assertEquals(5, csv.size(), csv.toString());
         assertTrue(csv.get(1).startsWith("ring8,gan,1,20,"), csv.get(1));
         r = CommandLine.run("experiment", "modes", "--variants", "nope");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("unknown variant 'nope'"), r.err());
+    }
+
+    @Test
+    void stackedMnistTrainsThreeChannelsAndItsExperimentAsksForTheClassifier() throws Exception {
+        Path run = tmp.resolve("stacked");
+        CommandLine r = CommandLine.run("train", "--model", "dcgan28", "--width", "4", "--data", "stacked-mnist", "--pack", "2",
+                "--batch-size", "8", "--steps", "2", "--device", "cpu", "--out", run.toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(Files.readString(run.resolve("config.json")).replaceAll("\\s", "").contains("\"channels\":3"));
+
+        System.setProperty("gan4j.home", tmp.resolve("home").toString());   // no cached classifier there
+        try {
+            r = CommandLine.run("experiment", "modes", "--datasets", "stacked-mnist", "--variants", "gan", "--seeds", "1");
+        } finally {
+            System.clearProperty("gan4j.home");
+        }
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("./gan4j classifier train --data mnist"), r.err());
     }
 
     private static final String BASE = "--model mlp2d --data ring8 --g-hidden 16,16 --batch-size 20 --steps 30 --lr-d 1e-3 --device cpu --sample-every 1000";

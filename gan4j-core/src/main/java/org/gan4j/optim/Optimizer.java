@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Scope;
 import org.gan4j.tensor.Tensor;
 
@@ -138,6 +139,37 @@ public abstract class Optimizer {
                     slot(s, n, p).assign(src.to(p.backend()));
                 }
             }
+        }
+    }
+
+    /** The optimizer's whole state at one moment: step counts and copies of the state tensors. */
+    public record Saved(int steps, int[] paramSteps, List<Map<String, Tensor>> state) {
+    }
+
+    /**
+     * Copies the state so that {@link #restore} can return to it, as an unrolled look-ahead of
+     * D does after every G step. The copies belong to the current scope.
+     */
+    public Saved save() {
+        List<Map<String, Tensor>> copies = new ArrayList<>();
+        try (var ng = Autograd.noGrad()) {
+            for (Map<String, Tensor> s : state) {
+                Map<String, Tensor> c = new LinkedHashMap<>();
+                s.forEach((name, t) -> c.put(name, t.mul(1f)));
+                copies.add(c);
+            }
+        }
+        return new Saved(steps, paramSteps.clone(), copies);
+    }
+
+    /** Returns to a {@link #save}d state in place: the state tensors keep their memory, slots made since are dropped. */
+    public void restore(Saved saved) {
+        steps = saved.steps();
+        System.arraycopy(saved.paramSteps(), 0, paramSteps, 0, paramSteps.length);
+        for (int i = 0; i < params.size(); i++) {
+            Map<String, Tensor> copies = saved.state().get(i);
+            state.get(i).keySet().retainAll(copies.keySet());
+            state.get(i).forEach((name, t) -> t.assign(copies.get(name)));
         }
     }
 

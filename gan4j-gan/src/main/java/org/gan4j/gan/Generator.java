@@ -3,7 +3,9 @@ package org.gan4j.gan;
 import java.util.Arrays;
 import org.gan4j.nn.Embedding;
 import org.gan4j.nn.Module;
+import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
+import org.gan4j.tensor.Scope;
 import org.gan4j.tensor.Tensor;
 
 /**
@@ -69,6 +71,40 @@ public final class Generator extends Module {
     /** Standard normal noise for n samples. */
     public Tensor noise(int n, Rng rng) {
         return Tensor.randn(rng, n, latentDim);
+    }
+
+    /**
+     * {@code n} samples, made in evaluation mode 500 at a time from noise drawn with {@code seed}
+     * and gathered on the default backend; a conditional generator is asked for its classes in
+     * turn. Each batch's intermediates are released before the next, so tens of thousands of
+     * samples fit in memory.
+     */
+    public Tensor sample(int n, long seed) {
+        Rng rng = Rng.seeded(seed);
+        int itemLength = Tensor.numel(outputShape);
+        float[] all = new float[Math.multiplyExact(n, itemLength)];
+        boolean wasTraining = isTraining();
+        try (var ng = Autograd.noGrad()) {
+            eval();
+            for (int from = 0; from < n; from += 500) {
+                int size = Math.min(500, n - from);
+                int[] labels = null;
+                if (classes() > 0) {
+                    labels = new int[size];
+                    for (int i = 0; i < size; i++) labels[i] = (from + i) % classes();
+                }
+                try (Scope scope = Scope.open()) {
+                    float[] part = generate(noise(size, rng.fork(from)), labels).toArray();
+                    System.arraycopy(part, 0, all, from * itemLength, part.length);
+                }
+            }
+        } finally {
+            train(wasTraining);
+        }
+        int[] shape = new int[outputShape.length + 1];
+        shape[0] = n;
+        System.arraycopy(outputShape, 0, shape, 1, outputShape.length);
+        return Tensor.of(all, shape);
     }
 
     @Override

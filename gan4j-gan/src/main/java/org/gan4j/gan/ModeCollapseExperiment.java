@@ -5,105 +5,195 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.gan4j.data.DataLoader;
+import org.gan4j.data.Dataset;
+import org.gan4j.data.Datasets;
 import org.gan4j.data.Mixture;
 import org.gan4j.data.Mixtures;
+import org.gan4j.data.StackedMnist;
+import org.gan4j.metrics.ClassMetrics;
+import org.gan4j.metrics.DomainClassifier;
+import org.gan4j.metrics.FeatureMetrics;
 import org.gan4j.metrics.MixtureMetrics;
-import org.gan4j.tensor.Autograd;
+import org.gan4j.metrics.SampleEvaluation;
 import org.gan4j.tensor.Rng;
+import org.gan4j.tensor.Scope;
 
 /**
- * The 2-D mode-collapse benchmark of VEEGAN and PacGAN (Lin et al. 2018, Table 1), for the plain
- * GAN and each countermeasure: mlp2d (G 4×400 ReLU + BatchNorm, z = 2; D 3×200 ReLU), Adam 1e-4
- * with β1 0.8, batch 100, 100,000 training points, non-saturating loss; then 2,500 samples from G
- * (evaluation mode) judged by {@link MixtureMetrics}. PacGAN's packs are formed within the batch:
- * 100 samples make 50 packs of 2.
+ * The mode-collapse benchmarks of VEEGAN and PacGAN (Lin et al. 2018), for the plain GAN and each
+ * countermeasure, with the non-saturating loss:
+ * <ul>
+ * <li>ring8 and grid25 (Table 1): mlp2d (G 4×400 ReLU + BatchNorm, z = 2; D 3×200 ReLU), Adam 1e-4
+ * with β1 0.8, batch 100, 100,000 training points; 2,500 samples from G judged by {@link MixtureMetrics}.
+ * <li>stacked-mnist (Table 2): dcgan28 on three channels, z = 100, Adam 2e-4 with β1 0.5, batch 64,
+ * 128,000 stacks of the shipped digits; each channel of 26,000 samples labelled by an MNIST
+ * classifier, giving the modes covered of 1,000 and the KL to uniform.
+ * </ul>
+ * PacGAN's packs are formed within the batch, whose size is rounded down to a multiple of the pack
+ * (100 samples make 50 packs of 2, 99 make 33 packs of 3).
  */
 public final class ModeCollapseExperiment {
-    public static final List<String> DATASETS = List.of("ring8", "grid25");
-    public static final int BATCH = 100, SAMPLES = 2500, TRAINING_POINTS = 100_000;
-    public static final float LEARNING_RATE = 1e-4f, BETA1 = 0.8f;
+    public static final String STACKED = "stacked-mnist";
+    public static final List<String> DATASETS = List.of("ring8", "grid25", STACKED);
+    public static final int SAMPLES = 2500, TRAINING_POINTS = 100_000, STACKED_TRAINING = 128_000, STACKED_SAMPLES = 26_000;
     private static final long DATA_SEED = 2018;
 
     private ModeCollapseExperiment() {
     }
 
-    /** One arm of the experiment: the countermeasures built into D, and G's weight average (0 = none). */
-    public record Variant(String name, Countermeasures countermeasures, float emaDecay) {
+    /** How one dataset is trained: the model, batch, Adam's rate and β1, and the default length. */
+    record Protocol(String model, ModelOptions options, int batch, float learningRate, float beta1, long defaultSteps) {
+    }
+
+    static Protocol protocol(String dataset) {
+        data(dataset);   // fails on an unknown name
+        return dataset.equals(STACKED)
+                ? new Protocol("dcgan28", ModelOptions.defaults().withChannels(3), 64, 2e-4f, 0.5f, STACKED_TRAINING / 64)
+                : new Protocol("mlp2d", ModelOptions.defaults(), 100, 1e-4f, 0.8f, 10_000);
+    }
+
+    /** Steps of a run when none are asked for: 10,000 on the mixtures, one pass over the 128,000 stacks. */
+    public static long defaultSteps(String dataset) {
+        return protocol(dataset).defaultSteps();
+    }
+
+    /** One arm of the experiment: D's countermeasures, G's weight average (0 = none) and D's look-ahead steps. */
+    public record Variant(String name, Countermeasures countermeasures, float emaDecay, int unrollSteps) {
     }
 
     private static final Countermeasures NONE = Countermeasures.none();
     public static final List<Variant> VARIANTS = List.of(
-            new Variant("gan", NONE, 0f),
-            new Variant("pacgan2", NONE.withPack(2), 0f),
-            new Variant("pacgan3", NONE.withPack(3), 0f),
-            new Variant("pacgan4", NONE.withPack(4), 0f),
-            new Variant("minibatch-discrimination", NONE.withMinibatchDiscrimination(32), 0f),
-            new Variant("minibatch-std", NONE.withMinibatchStd(true), 0f),
-            new Variant("spectral-norm", NONE.withSpectralNorm(true), 0f),
-            new Variant("ema", NONE, 0.999f));
+            new Variant("gan", NONE, 0f, 0),
+            new Variant("pacgan2", NONE.withPack(2), 0f, 0),
+            new Variant("pacgan3", NONE.withPack(3), 0f, 0),
+            new Variant("pacgan4", NONE.withPack(4), 0f, 0),
+            new Variant("minibatch-discrimination", NONE.withMinibatchDiscrimination(32), 0f, 0),
+            new Variant("minibatch-std", NONE.withMinibatchStd(true), 0f, 0),
+            new Variant("spectral-norm", NONE.withSpectralNorm(true), 0f, 0),
+            new Variant("ema", NONE, 0.999f, 0),
+            new Variant("unrolled5", NONE, 0f, 5));
 
     public static Variant variant(String name) {
         return VARIANTS.stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
                 "unknown variant '" + name + "' (known: " + String.join(", ", VARIANTS.stream().map(Variant::name).toList()) + ")"));
     }
 
-    /** A row of PacGAN's Table 1 (Lin et al. 2018): mean modes covered and high-quality share in percent. */
-    public record Published(String dataset, String variant, double modes, double highQualityPercent) {
+    /**
+     * A published row: PacGAN's Table 1 (modes and high-quality percent) and Table 2 (modes and KL
+     * to uniform, Stacked MNIST); NaN where the table has no such column.
+     */
+    public record Published(String dataset, String variant, double modes, double highQualityPercent, double kl) {
     }
 
     public static final List<Published> PUBLISHED = List.of(
-            new Published("ring8", "gan", 6.3, 98.2),
-            new Published("ring8", "pacgan2", 7.9, 95.6),
-            new Published("grid25", "gan", 17.3, 94.8),
-            new Published("grid25", "pacgan4", 24.8, 93.6));
+            new Published("ring8", "gan", 6.3, 98.2, Double.NaN),
+            new Published("ring8", "pacgan2", 7.9, 95.6, Double.NaN),
+            new Published("grid25", "gan", 17.3, 94.8, Double.NaN),
+            new Published("grid25", "pacgan4", 24.8, 93.6, Double.NaN),
+            new Published(STACKED, "gan", 99, Double.NaN, 3.4),
+            new Published(STACKED, "pacgan2", 1000, Double.NaN, 0.06));
 
-    /** One training run and its evaluation. */
-    public record Outcome(String dataset, String variant, long seed, long steps, MixtureMetrics.Result result, double seconds) {
+    /**
+     * One training run and its evaluation.
+     *
+     * @param highQualityShare share of samples within 3σ of a mode (NaN for Stacked MNIST)
+     * @param kl               KL of the generated modes' distribution to the data's: reverse KL on the
+     *                         mixtures, KL to uniform on Stacked MNIST
+     */
+    public record Outcome(String dataset, String variant, long seed, long steps, int modes, int modesPossible,
+                          double highQualityShare, double kl, double seconds) {
+        public String describe() {
+            return String.format(Locale.ROOT, "%d of %d modes, %sKL %.3f", modes, modesPossible,
+                    Double.isNaN(highQualityShare) ? "" : String.format(Locale.ROOT, "%.1f %% high quality, ", 100 * highQualityShare), kl);
+        }
     }
 
-    public static Mixture data(String dataset) {
+    public static Dataset data(String dataset) {
         return switch (dataset) {
             case "ring8" -> Mixtures.ring8(TRAINING_POINTS, DATA_SEED);
             case "grid25" -> Mixtures.grid25(TRAINING_POINTS, DATA_SEED);
+            case STACKED -> StackedMnist.of(Datasets.mnistShipped(), STACKED_TRAINING, DATA_SEED);
             default -> throw new IllegalArgumentException("unknown dataset '" + dataset + "' (known: " + String.join(", ", DATASETS) + ")");
         };
     }
 
-    /** Trains {@code steps} steps of {@code v} on {@code dataset} from {@code seed} and evaluates 2,500 samples. */
+    /** Trains ring8 or grid25 for {@code steps} steps of {@code v} from {@code seed} and evaluates 2,500 samples. */
     public static Outcome run(String dataset, Variant v, long seed, long steps) {
+        return run(dataset, v, seed, steps, null, SAMPLES, line -> { });
+    }
+
+    /**
+     * Trains {@code steps} steps of {@code v} on {@code dataset} from {@code seed}, then judges
+     * {@code samples} samples: a mixture's by the distance to its modes (PacGAN: 2,500), Stacked
+     * MNIST's by {@code digits}, the MNIST classifier (PacGAN: 26,000). {@code progress} hears of
+     * every tenth of the steps.
+     */
+    public static Outcome run(String dataset, Variant v, long seed, long steps, DomainClassifier digits, int samples,
+                              Consumer<String> progress) {
         long start = System.nanoTime();
-        Mixture data = data(dataset);
-        ModelOptions options = ModelOptions.defaults().withCountermeasures(v.countermeasures());
+        Protocol p = protocol(dataset);
+        Dataset data = data(dataset);
+        if (data instanceof StackedMnist && digits == null) {
+            throw new IllegalArgumentException(STACKED + " needs an MNIST classifier to judge its samples");
+        }
+        ModelOptions options = p.options().withCountermeasures(v.countermeasures());
         Rng rng = Rng.seeded(seed);
-        GanModel model = Models.create("mlp2d", options, rng.fork(0));
-        Generator emaCopy = v.emaDecay() > 0 ? Models.create("mlp2d", options, rng.fork(0)).generator() : null;
-        TrainOptions train = TrainOptions.defaults().withLearningRates(LEARNING_RATE, LEARNING_RATE)
-                .withBetas(new float[] {BETA1, 0.999f}, new float[] {BETA1, 0.999f}).withEma(v.emaDecay());
+        GanModel model = Models.create(p.model(), options, rng.fork(0));
+        Generator emaCopy = v.emaDecay() > 0 ? Models.create(p.model(), options, rng.fork(0)).generator() : null;
+        float[] betas = {p.beta1(), 0.999f};
+        TrainOptions train = TrainOptions.defaults().withLearningRates(p.learningRate(), p.learningRate())
+                .withBetas(betas, betas).withEma(v.emaDecay()).withUnrollSteps(v.unrollSteps());
         Trainer trainer = new Trainer(model, GanLoss.nonSaturating(), train, emaCopy, rng.fork(1));
-        DataLoader loader = new DataLoader(data, BATCH, rng.fork(2), true, true);
-        for (long s = 0; s < steps; s++) trainer.step(loader.next().images(), null);
-        MixtureMetrics.Result result = evaluate(trainer.samplingGenerator(), data, rng.fork(3));
-        return new Outcome(dataset, v.name(), seed, steps, result, (System.nanoTime() - start) / 1e9);
+        int batch = p.batch() - p.batch() % v.countermeasures().pack();
+        DataLoader loader = new DataLoader(data, batch, rng.fork(2), true, true);
+        for (long s = 1; s <= steps; s++) {
+            trainer.step(loader.next().images(), null);
+            if (s % Math.max(1, steps / 10) == 0 && s < steps) {
+                progress.accept(String.format(Locale.ROOT, "%s %s seed %d: step %d of %d", dataset, v.name(), seed, s, steps));
+            }
+        }
+
+        Generator g = trainer.samplingGenerator();
+        long sampleSeed = seed + 1_000_003;   // noise of its own, apart from the training streams
+        int modes, possible;
+        double highQuality, kl;
+        if (data instanceof Mixture mixture) {
+            MixtureMetrics.Result r = evaluate(g, mixture, sampleSeed, samples);
+            modes = r.modesCovered();
+            possible = r.modes();
+            highQuality = r.highQualityShare();
+            kl = r.reverseKl();
+        } else {
+            ClassMetrics.Modes m;
+            try (Scope scope = Scope.open()) {
+                m = SampleEvaluation.stackedModes(digits, g.sample(samples, sampleSeed));
+            }
+            modes = m.covered();
+            possible = m.classes();
+            highQuality = Double.NaN;
+            kl = m.kl();
+        }
+        return new Outcome(dataset, v.name(), seed, steps, modes, possible, highQuality, kl, (System.nanoTime() - start) / 1e9);
     }
 
     /** The PacGAN/VEEGAN protocol: 2,500 samples from G in evaluation mode against the mixture's modes. */
-    public static MixtureMetrics.Result evaluate(Generator g, Mixture data, Rng rng) {
-        float[] samples;
-        boolean wasTraining = g.isTraining();
-        try (var ng = Autograd.noGrad()) {
-            g.eval();
-            samples = g.generate(g.noise(SAMPLES, rng), null).toArray();
-        } finally {
-            g.train(wasTraining);
-        }
-        List<float[]> modes = data.modes().stream().map(m -> new float[] {m.x(), m.y()}).toList();
-        return MixtureMetrics.evaluate(samples, modes, data.sigma());
+    public static MixtureMetrics.Result evaluate(Generator g, Mixture data, long seed) {
+        return evaluate(g, data, seed, SAMPLES);
     }
 
-    /** Mean and sample standard deviation over the seeds of one dataset and variant. */
+    private static MixtureMetrics.Result evaluate(Generator g, Mixture data, long seed, int samples) {
+        float[] points;
+        try (Scope scope = Scope.open()) {
+            points = g.sample(samples, seed).toArray();
+        }
+        List<float[]> modes = data.modes().stream().map(m -> new float[] {m.x(), m.y()}).toList();
+        return MixtureMetrics.evaluate(points, modes, data.sigma());
+    }
+
+    /** Mean and sample standard deviation (NaN for one run) over the seeds of one dataset and variant. */
     public record Summary(String dataset, String variant, int runs, long steps, double modes, double modesStd,
-                          double highQuality, double highQualityStd, double reverseKl, double reverseKlStd, double seconds) {
+                          double highQuality, double highQualityStd, double kl, double klStd, double seconds) {
     }
 
     public static List<Summary> summarize(List<Outcome> outcomes) {
@@ -111,11 +201,11 @@ public final class ModeCollapseExperiment {
         for (Outcome o : outcomes) groups.computeIfAbsent(o.dataset() + "/" + o.variant(), k -> new ArrayList<>()).add(o);
         List<Summary> rows = new ArrayList<>();
         for (List<Outcome> g : groups.values()) {
-            double[] modes = g.stream().mapToDouble(o -> o.result().modesCovered()).toArray();
-            double[] hq = g.stream().mapToDouble(o -> 100 * o.result().highQualityShare()).toArray();
-            double[] kl = g.stream().mapToDouble(o -> o.result().reverseKl()).toArray();
-            rows.add(new Summary(g.get(0).dataset(), g.get(0).variant(), g.size(), g.get(0).steps(), mean(modes), std(modes),
-                    mean(hq), std(hq), mean(kl), std(kl), g.stream().mapToDouble(Outcome::seconds).average().orElse(0)));
+            var modes = FeatureMetrics.meanAndStd(g.stream().mapToDouble(Outcome::modes).toArray());
+            var hq = FeatureMetrics.meanAndStd(g.stream().mapToDouble(o -> 100 * o.highQualityShare()).toArray());
+            var kl = FeatureMetrics.meanAndStd(g.stream().mapToDouble(Outcome::kl).toArray());
+            rows.add(new Summary(g.get(0).dataset(), g.get(0).variant(), g.size(), g.get(0).steps(), modes.mean(), modes.std(),
+                    hq.mean(), hq.std(), kl.mean(), kl.std(), g.stream().mapToDouble(Outcome::seconds).average().orElse(0)));
         }
         return rows;
     }
@@ -123,34 +213,25 @@ public final class ModeCollapseExperiment {
     /** A markdown table of the summaries, with PacGAN's published figures beside the rows they match. */
     public static String table(List<Summary> rows) {
         StringBuilder b = new StringBuilder();
-        b.append("| data | variant | runs | steps | modes covered | high quality % | reverse KL | s / run | published modes | published HQ % |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append("| data | variant | runs | steps | modes covered | high quality % | KL | s / run | published modes | published HQ % | published KL |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Summary s : rows) {
             Published p = PUBLISHED.stream().filter(x -> x.dataset().equals(s.dataset()) && x.variant().equals(s.variant()))
                     .findFirst().orElse(null);
-            b.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f ± %.1f | %.1f ± %.1f | %s ± %s | %.0f | %s | %s |%n",
-                    s.dataset(), s.variant(), s.runs(), s.steps(), s.modes(), s.modesStd(), s.highQuality(), s.highQualityStd(),
-                    number(s.reverseKl()), number(s.reverseKlStd()), s.seconds(),
-                    p == null ? "" : String.format(Locale.ROOT, "%.1f", p.modes()),
-                    p == null ? "" : String.format(Locale.ROOT, "%.1f", p.highQualityPercent())));
+            b.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %s | %s | %.0f | %s | %s | %s |%n",
+                    s.dataset(), s.variant(), s.runs(), s.steps(), spread(s.modes(), s.modesStd(), "%.1f"),
+                    spread(s.highQuality(), s.highQualityStd(), "%.1f"), spread(s.kl(), s.klStd(), "%.3f"), s.seconds(),
+                    p == null ? "" : number(p.modes(), "%.1f"), p == null ? "" : number(p.highQualityPercent(), "%.1f"),
+                    p == null ? "" : number(p.kl(), "%.2f")));
         }
         return b.toString();
     }
 
-    private static String number(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "∞";
+    private static String spread(double mean, double std, String format) {
+        return Double.isNaN(mean) ? "–" : Double.isNaN(std) ? number(mean, format) : number(mean, format) + " ± " + number(std, format);
     }
 
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) s += x;
-        return s / v.length;
-    }
-
-    private static double std(double[] v) {
-        if (v.length < 2) return 0;
-        double m = mean(v), s = 0;
-        for (double x : v) s += (x - m) * (x - m);
-        return Math.sqrt(s / (v.length - 1));
+    private static String number(double v, String format) {
+        return Double.isNaN(v) ? "" : Double.isInfinite(v) ? "∞" : String.format(Locale.ROOT, format, v);
     }
 }

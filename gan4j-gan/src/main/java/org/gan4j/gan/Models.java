@@ -81,24 +81,26 @@ public final class Models {
     }
 
     /**
-     * G: Linear(z, 2w·7·7)-BN-ReLU, [2w, 7, 7], ConvT(2w→w, 4, 2, 1)-BN-ReLU, ConvT(w→1, 4, 2, 1)-Tanh;
-     * D: Conv(1→w, 4, 2, 1)-LReLU, Conv(w→2w, 4, 2, 1)-BN-LReLU, flatten, Linear(2w·7·7, 1); w = 64.
+     * G: Linear(z, 2w·7·7)-BN-ReLU, [2w, 7, 7], ConvT(2w→w, 4, 2, 1)-BN-ReLU, ConvT(w→c, 4, 2, 1)-Tanh;
+     * D: Conv(c→w, 4, 2, 1)-LReLU, Conv(w→2w, 4, 2, 1)-BN-LReLU, flatten, Linear(2w·7·7, 1); w = 64,
+     * c = 1 (3 for Stacked MNIST).
      */
     private static GanModel dcgan28(ModelOptions o, Rng rng, boolean conditional) {
-        int z = o.latentDimOr(100), w = o.widthOr(64);
+        int z = o.latentDimOr(100), w = o.widthOr(64), ch = o.channelsOr(1);
         int embed = conditional ? CLASSES : 0;
         Sequential g = new Sequential(
                 new Linear(z + embed, 2 * w * 7 * 7, rng), new BatchNorm1d(2 * w * 7 * 7), new ReLU(),
                 new Unflatten(2 * w, 7, 7),
                 new ConvTranspose2d(2 * w, w, 4, 2, 1, 0, true, rng), new BatchNorm2d(w), new ReLU(),
-                new ConvTranspose2d(w, 1, 4, 2, 1, 0, true, rng), new Tanh());
+                new ConvTranspose2d(w, ch, 4, 2, 1, 0, true, rng), new Tanh());
         Countermeasures c = o.countermeasuresOrNone();
         Sequential d = new Sequential(
-                new Conv2d(c.pack(), w, 4, 2, 1, true, rng), new LeakyReLU(0.2f),
+                new Conv2d(ch * c.pack(), w, 4, 2, 1, true, rng), new LeakyReLU(0.2f),
                 new Conv2d(w, 2 * w, 4, 2, 1, true, rng), new BatchNorm2d(2 * w), new LeakyReLU(0.2f),
                 new Flatten());
         int features = 2 * w * 7 * 7;
-        Generator gen = conditional ? new Generator(g, z, new int[] {1, 28, 28}, CLASSES, embed, rng) : new Generator(g, z, new int[] {1, 28, 28});
+        int[] image = {ch, 28, 28};
+        Generator gen = conditional ? new Generator(g, z, image, CLASSES, embed, rng) : new Generator(g, z, image);
         Discriminator dis = conditional ? Discriminator.projection(d, features, CLASSES, rng)
                 : Discriminator.packed(head(d, features, c, rng), c.pack());
         Init.dcgan(gen, rng);

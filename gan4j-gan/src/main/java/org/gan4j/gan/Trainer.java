@@ -55,25 +55,14 @@ public final class Trainer {
                 fake = g.generate(z, fakeLabels);
             }
 
-            // 2. y_x = D(x) on the real batch, y_f = D(f.detach()): no gradient reaches G
-            Tensor yReal = d.score(withInstanceNoise(real), labels);
-            Tensor yFake = d.score(withInstanceNoise(fake.detach()), fakeLabels);
-
-            // 3. loss_D = -log(y_x) - log(1 - y_f), from logits (or the chosen loss's D side)
-            Tensor lossD = loss.discriminator(yReal, yFake, options.realTarget());
-            if (loss.needsGradientPenalty()) {
-                lossD = lossD.add(GradientPenalty.wgan(d, real, fake, labels, rng).mul(options.gradientPenalty()));
-            }
-            checkFinite(lossD, "D's loss");
-
-            // 4. step only D's optimizer: it holds only D's parameters
-            optD.zeroGrad();
-            lossD.backward();
-            checkGradients(d.namedParameters(), "discriminator");
-            optD.step();
+            // 2-4. D's update on the real batch and f.detach(): no gradient reaches G
+            DiscriminatorStep ds = updateDiscriminator(real, fake.detach(), labels, fakeLabels);
 
             float lossG = Float.NaN;
             if (trainG) {
+                // unrolled GAN (Metz et al. 2017): G answers the D of k more updates; D goes back afterwards
+                SavedDiscriminator beforeLookAhead = options.unrollSteps() > 0 ? lookAhead(real, labels, fakeLabels) : null;
+
                 // 5. y_f = D(f) with D's parameters frozen; loss_G = -log(y_f) (non-saturating)
                 d.requiresGrad(false);
                 Tensor lg;
@@ -86,14 +75,71 @@ public final class Trainer {
                     d.requiresGrad(true);
                 }
                 checkGradients(g.namedParameters(), "generator");
+                if (beforeLookAhead != null) beforeLookAhead.restore();
 
                 // 6. step only G's optimizer
                 optG.step();
                 if (ema != null) ema.update(g);
                 lossG = lg.item();
             }
-            return new StepStats(step, lossD.item(), lossG, meanProbability(yReal), meanProbability(yFake));
+            return new StepStats(step, ds.loss(), lossG, meanProbability(ds.yReal()), meanProbability(ds.yFake()));
         }
+    }
+
+    private record DiscriminatorStep(float loss, Tensor yReal, Tensor yFake) {
+    }
+
+    /** Phases 2 to 4: D judges the real batch and the (detached) fakes, and only D's optimizer steps. */
+    private DiscriminatorStep updateDiscriminator(Tensor real, Tensor fake, int[] labels, int[] fakeLabels) {
+        Discriminator d = model.discriminator();
+        // 2. y_x = D(x) on the real batch, y_f = D(f)
+        Tensor yReal = d.score(withInstanceNoise(real), labels);
+        Tensor yFake = d.score(withInstanceNoise(fake), fakeLabels);
+
+        // 3. loss_D = -log(y_x) - log(1 - y_f), from logits (or the chosen loss's D side)
+        Tensor lossD = loss.discriminator(yReal, yFake, options.realTarget());
+        if (loss.needsGradientPenalty()) {
+            lossD = lossD.add(GradientPenalty.wgan(d, real, fake, labels, rng).mul(options.gradientPenalty()));
+        }
+        checkFinite(lossD, "D's loss");
+
+        // 4. step only D's optimizer: it holds only D's parameters
+        optD.zeroGrad();
+        lossD.backward();
+        checkGradients(d.namedParameters(), "discriminator");
+        optD.step();
+        return new DiscriminatorStep(lossD.item(), yReal, yFake);
+    }
+
+    /** D's weights, buffers and optimizer state, copied in the step's scope. */
+    private final class SavedDiscriminator {
+        private final Map<String, Tensor> weights = new LinkedHashMap<>();
+        private final Optimizer.Saved optimizer = optD.save();
+
+        SavedDiscriminator() {
+            try (var ng = Autograd.noGrad()) {
+                model.discriminator().stateDict().forEach((k, v) -> weights.put(k, v.mul(1f)));
+            }
+        }
+
+        void restore() {
+            model.discriminator().loadStateDict(weights, true);
+            optD.restore(optimizer);
+        }
+    }
+
+    /** Saves D, then gives it {@code unrollSteps} more updates on the real batch, each against fresh fakes. */
+    private SavedDiscriminator lookAhead(Tensor real, int[] labels, int[] fakeLabels) {
+        SavedDiscriminator saved = new SavedDiscriminator();
+        Generator g = model.generator();
+        for (int k = 0; k < options.unrollSteps(); k++) {
+            Tensor fake;
+            try (var ng = Autograd.noGrad()) {
+                fake = g.generate(g.noise(real.size(0), rng), fakeLabels);
+            }
+            updateDiscriminator(real, fake, labels, fakeLabels);
+        }
+        return saved;
     }
 
     /** Adds N(0, σ²) noise to D's input, σ fading linearly to 0 (Sønderby et al. 2017). */

@@ -106,7 +106,8 @@ public final class FeatureMetrics {
         return result;
     }
 
-    static Estimate meanAndStd(double[] values) {
+    /** The mean and the sample standard deviation (NaN for fewer than two values). */
+    public static Estimate meanAndStd(double[] values) {
         double mean = Arrays.stream(values).average().orElse(Double.NaN);
         double var = 0;
         for (double v : values) var += (v - mean) * (v - mean);

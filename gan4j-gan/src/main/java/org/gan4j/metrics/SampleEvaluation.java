@@ -35,13 +35,7 @@ public final class SampleEvaluation {
         List<Metric> out = new ArrayList<>();
         if (fake.shape()[1] == 3 && classifier.architecture().channels() == 1) {
             if (metrics.contains("modes")) {
-                int[][] digits = new int[3][];
-                for (int c = 0; c < 3; c++) {
-                    try (Scope scope = Scope.open()) {
-                        digits[c] = classifier.apply(fake.slice(1, c, c + 1)).predicted();
-                    }
-                }
-                var modes = ClassMetrics.modes(ClassMetrics.stackedModes(digits[0], digits[1], digits[2]), ClassMetrics.uniform(1000));
+                var modes = stackedModes(classifier, fake);
                 out.add(new Metric("stacked_modes_covered", modes.covered(), Double.NaN, classes_ + " per channel", 0, nFake));
                 out.add(new Metric("stacked_kl_to_uniform", modes.kl(), Double.NaN, classes_ + " per channel", 0, nFake));
             }
@@ -75,6 +69,17 @@ public final class SampleEvaluation {
             out.add(new Metric("class_kl", modes.kl(), Double.NaN, classes_, real.size(), nFake));
         }
         return out;
+    }
+
+    /** Stacked MNIST's figures: each channel of {@code fake} [n, 3, H, W] labelled by {@code digits}, 1,000 modes against uniform. */
+    public static ClassMetrics.Modes stackedModes(DomainClassifier digits, Tensor fake) {
+        int[][] labels = new int[3][];
+        for (int c = 0; c < 3; c++) {
+            try (Scope scope = Scope.open()) {
+                labels[c] = digits.apply(fake.slice(1, c, c + 1)).predicted();
+            }
+        }
+        return ClassMetrics.modes(ClassMetrics.stackedModes(labels[0], labels[1], labels[2]), ClassMetrics.uniform(1000));
     }
 
     /** Fails on a name not in {@link #ALL}; callers check before the costly sampling. */

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.gan4j.nn.Module;
+import org.gan4j.optim.Adam;
+import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -66,6 +69,67 @@ class TrainerTest {
         var dAfterBoth = snapshot(both.model().discriminator());
         dAfterPhase1.forEach((k, v) -> assertArrayEquals(v, dAfterBoth.get(k), "phase 2 changed D's " + k));
         assertFalse(same(g0, snapshot(both.model().generator())), "G must change in phase 2");
+    }
+
+    @Test
+    void unrolledLookAheadIsUndoneAfterTheGeneratorStep() {
+        // D must end the step exactly as phase 1 left it (a D-only step shows that state): weights, BatchNorm
+        // statistics, Adam's moments and step counts; only G differs from a step without the look-ahead
+        ModelOptions small = ModelOptions.defaults().withWidth(4);
+        Tensor real = Tensor.rand(Rng.seeded(4), 8, 1, 28, 28).mul(2f).sub(1f);
+        Trainer dOnly = dcgan28Trainer(small, TrainOptions.defaults().withDSteps(2));
+        Trainer plain = dcgan28Trainer(small, TrainOptions.defaults());
+        Trainer unrolled = dcgan28Trainer(small, TrainOptions.defaults().withUnrollSteps(3));
+        for (Trainer t : List.of(dOnly, plain, unrolled)) t.step(real, null);
+        Map<String, Tensor> expected = discriminatorState(dOnly), actual = discriminatorState(unrolled);
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((k, v) -> assertArrayEquals(v.toArray(), actual.get(k).toArray(), "D's " + k + " after the look-ahead"));
+        assertFalse(same(snapshot(plain.model().generator()), snapshot(unrolled.model().generator())), "G learned against another D");
+    }
+
+    private static Trainer dcgan28Trainer(ModelOptions o, TrainOptions train) {
+        return new Trainer(Models.create("dcgan28", o, Rng.seeded(1)), GanLoss.nonSaturating(), train, null, Rng.seeded(2));
+    }
+
+    private static Map<String, Tensor> discriminatorState(Trainer t) {
+        Map<String, Tensor> state = new LinkedHashMap<>(t.model().discriminator().stateDict());
+        t.discriminatorOptimizer().stateDict().forEach((k, v) -> state.put("optimizer." + k, v));
+        return state;
+    }
+
+    @Test
+    void unrolledGeneratorStepFollowsTheLookedAheadDiscriminator() {
+        // the unrolled step, written out by hand: D's update, one look-ahead update on fresh fakes, then G's update against that D
+        Tensor real = ringBatch(16, Rng.seeded(9));
+        Trainer t = trainer("mlp2d", TrainOptions.defaults().withUnrollSteps(1), 3);
+        t.step(real, null);
+
+        GanModel m = Models.create("mlp2d", ModelOptions.defaults().withGHidden(16, 16).withDHidden(16), Rng.seeded(3));
+        Generator g = m.generator();
+        Discriminator d = m.discriminator();
+        Rng rng = Rng.seeded(4);
+        var optG = new Adam(g.parameters(), 2e-4f, 0.5f, 0.999f);
+        var optD = new Adam(d.parameters(), 2e-4f, 0.5f, 0.999f);
+        Tensor fake = g.generate(g.noise(16, rng), null);
+        discriminatorStep(d, optD, real, fake.detach());
+        Tensor lookAhead;
+        try (var ng = Autograd.noGrad()) {
+            lookAhead = g.generate(g.noise(16, rng), null);
+        }
+        discriminatorStep(d, optD, real, lookAhead);
+        d.requiresGrad(false);
+        optG.zeroGrad();
+        GanLoss.nonSaturating().generator(d.score(fake, null)).backward();
+        optG.step();
+
+        var expected = snapshot(g);
+        snapshot(t.model().generator()).forEach((k, v) -> assertArrayEquals(expected.get(k), v, 1e-7f, "G's " + k));
+    }
+
+    private static void discriminatorStep(Discriminator d, Adam opt, Tensor real, Tensor fake) {
+        opt.zeroGrad();
+        GanLoss.nonSaturating().discriminator(d.score(real, null), d.score(fake, null), 1f).backward();
+        opt.step();
     }
 
     @Test

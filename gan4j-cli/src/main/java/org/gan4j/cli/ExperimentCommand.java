@@ -29,10 +29,12 @@ final class ExperimentCommand implements Runnable {
     }
 
     @Command(name = "modes", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Mode collapse for the plain GAN and each countermeasure, printed next to PacGAN's published rows:",
-                    "the ring of 8 and the grid of 25 Gaussians (Table 1: mlp2d, Adam 1e-4, β1 0.8, batch 100, 2,500 samples judged)",
-                    "and Stacked MNIST (Table 2: dcgan28 on 3 channels, Adam 2e-4, β1 0.5, batch 64, 26,000 samples judged by",
-                    "the cached MNIST classifier, 1,000 modes)."})
+            description = {"Mode collapse for the plain GAN and each countermeasure, printed next to",
+                    "PacGAN's published rows:",
+                    "  ring8, grid25 (Table 1): mlp2d, Adam 1e-4, β1 0.8, batch 100;",
+                    "    2,500 samples judged by their distance to the modes",
+                    "  stacked-mnist (Table 2): dcgan28 on 3 channels, Adam 2e-4, β1 0.5, batch 64;",
+                    "    26,000 samples, each channel labelled by the cached MNIST classifier"})
     static final class Modes implements Callable<Integer> {
         /** What --quick runs: the CI-sized check. */
         static final long QUICK_STEPS = 4000;

@@ -121,6 +121,6 @@ final class ImportWeightsCommand implements Callable<Integer> {
     private RunConfig config(ModelOptions o) {
         return new RunConfig(TrainCommand.VERSION, model, "imported:" + file.getFileName(), null, 0, 0, "none",
                 0f, 0f, 0f, 0f, 0, 0, 0f, 0f, 0f, 0L, "cpu", 0, 0, 0, o.gHidden(), null, o.activation(), o.width(),
-                o.channels(), "stop", 0, null, Countermeasures.none());
+                o.dWidth(), o.channels(), "stop", 0, null, Countermeasures.none());
     }
 }

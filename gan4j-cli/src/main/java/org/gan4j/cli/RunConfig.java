@@ -34,6 +34,7 @@ public record RunConfig(
         int[] dHidden,
         String activation,
         int width,
+        int dWidth,
         int channels,
         String onNan,
         int maxRollbacks,
@@ -41,7 +42,7 @@ public record RunConfig(
         Countermeasures countermeasures) {
 
     public ModelOptions modelOptions() {
-        return new ModelOptions(gHidden, dHidden, activation, width, channels, 0, countermeasures);
+        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, 0, countermeasures);
     }
 
     public TrainOptions trainOptions() {
@@ -58,12 +59,12 @@ public record RunConfig(
     public RunConfig withSteps(long newSteps) {
         return new RunConfig(version, model, data, dataDir, batchSize, newSteps, loss, lrG, lrD, beta1, beta2, dSteps, unrollSteps,
                 labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
-                dHidden, activation, width, channels, onNan, maxRollbacks, dataChecksum, countermeasures);
+                dHidden, activation, width, dWidth, channels, onNan, maxRollbacks, dataChecksum, countermeasures);
     }
 
     public RunConfig withDataChecksum(String checksum) {
         return new RunConfig(version, model, data, dataDir, batchSize, steps, loss, lrG, lrD, beta1, beta2, dSteps, unrollSteps,
                 labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
-                dHidden, activation, width, channels, onNan, maxRollbacks, checksum, countermeasures);
+                dHidden, activation, width, dWidth, channels, onNan, maxRollbacks, checksum, countermeasures);
     }
 }

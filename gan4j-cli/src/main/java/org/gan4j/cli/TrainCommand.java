@@ -86,8 +86,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--activation", description = "MLP hidden activation: relu, leaky_relu, tanh")
     String activation;
 
-    @Option(names = "--width", defaultValue = "0", description = "DCGAN base width ngf = ndf (default: the model's, 64)")
+    @Option(names = "--width", defaultValue = "0", description = "DCGAN base width ngf, and ndf unless --d-width (default: the model's, 64)")
     int width;
+
+    @Option(names = "--d-width", defaultValue = "0", description = "DCGAN discriminator width ndf when it differs from --width")
+    int dWidth;
 
     @Option(names = "--channels", defaultValue = "0", description = "image channels of dcgan28 and dcgan64 (default: the data's)")
     int channels;
@@ -165,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             config = new RunConfig(VERSION, model, data, dataDir == null ? null : dataDir.toString(), batchSize,
                     totalSteps(batchSize, dataset.size()), loss, lrG, lrD, beta1, beta2, dSteps, unroll, labelSmoothing, instanceNoise,
-                    ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden, dHidden, activation, width, channelsFor(dataset), onNan,
+                    ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden, dHidden, activation, width, dWidth, channelsFor(dataset), onNan,
                     maxRollbacks, dataset.checksum(), countermeasures());
             dir.create();
         }
@@ -214,6 +217,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!(lrG > 0) || !(lrD > 0)) throw new CliException("--lr-g and --lr-d must be positive");
         if (dSteps < 1) throw new CliException("--d-steps must be at least 1");
         if (unroll < 0) throw new CliException("--unroll must be 0 (off) or positive");
+        if (width < 0 || dWidth < 0) throw new CliException("--width and --d-width must not be negative (0: the model's)");
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new CliException("--label-smoothing must be in [0, 1)");
         if (ema < 0 || ema >= 1) throw new CliException("--ema must be in [0, 1)");
         if (sampleEvery < 1 || checkpointEvery < 1) throw new CliException("--sample-every and --checkpoint-every must be at least 1");

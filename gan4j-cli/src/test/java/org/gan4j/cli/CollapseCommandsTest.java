@@ -64,10 +64,14 @@ class CollapseCommandsTest {
     @Test
     void stackedMnistTrainsThreeChannelsAndItsExperimentAsksForTheClassifier() throws Exception {
         Path run = tmp.resolve("stacked");
-        CommandLine r = CommandLine.run("train", "--model", "dcgan28", "--width", "4", "--data", "stacked-mnist", "--pack", "2",
-                "--batch-size", "8", "--steps", "2", "--device", "cpu", "--out", run.toString());
+        CommandLine r = CommandLine.run("train", "--model", "dcgan28", "--width", "4", "--d-width", "2", "--data", "stacked-mnist",
+                "--pack", "2", "--batch-size", "8", "--steps", "2", "--device", "cpu", "--out", run.toString());
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(Files.readString(run.resolve("config.json")).replaceAll("\\s", "").contains("\"channels\":3"));
+        var weights = SafeTensors.read(new RunDirectory(run).latestCheckpoint()).tensors();
+        // G ends in 3 channels from width 4; D, 2 wide, reads packs of two 3-channel images
+        assertEquals(List.of(4, 3, 4, 4), shape(weights.get("generator.main.7.weight")));
+        assertEquals(List.of(2, 6, 4, 4), shape(weights.get("discriminator.main.0.weight")));
 
         System.setProperty("gan4j.home", tmp.resolve("home").toString());   // no cached classifier there
         try {
@@ -126,6 +130,10 @@ class CollapseCommandsTest {
         assertEquals(1, r.status());
         assertTrue(r.err().contains("no-such-option"), r.err());
         assertTrue(!Files.exists(tmp.resolve("y")), "nothing is trained when a run's options are wrong");
+    }
+
+    private static List<Integer> shape(org.gan4j.tensor.Tensor t) {
+        return java.util.Arrays.stream(t.shape()).boxed().toList();
     }
 
     private static String[] concat(String[] a, String... b) {

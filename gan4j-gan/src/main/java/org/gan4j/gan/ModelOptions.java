@@ -7,16 +7,17 @@ package org.gan4j.gan;
  * @param gHidden    hidden layer widths of an MLP generator
  * @param dHidden    hidden layer widths of an MLP discriminator
  * @param activation hidden activation of the MLP models: relu, leaky_relu, tanh
- * @param width      base width of the DCGANs (ngf = ndf)
- * @param channels   image channels of dcgan64 (3 for RGB, 1 for grayscale)
+ * @param width      base width of the DCGANs (ngf, and ndf unless dWidth is set)
+ * @param dWidth     base width of the DCGANs' discriminator (ndf) when it differs from G's
+ * @param channels   image channels of dcgan28 (default 1) and dcgan64 (default 3)
  * @param latentDim  size of the noise vector z
  * @param countermeasures mode-collapse remedies built into D (null: none)
  */
-public record ModelOptions(int[] gHidden, int[] dHidden, String activation, int width, int channels, int latentDim,
+public record ModelOptions(int[] gHidden, int[] dHidden, String activation, int width, int dWidth, int channels, int latentDim,
                            Countermeasures countermeasures) {
 
     public ModelOptions(int[] gHidden, int[] dHidden, String activation, int width, int channels, int latentDim) {
-        this(gHidden, dHidden, activation, width, channels, latentDim, null);
+        this(gHidden, dHidden, activation, width, 0, channels, latentDim, null);
     }
 
     public static ModelOptions defaults() {
@@ -24,7 +25,7 @@ public record ModelOptions(int[] gHidden, int[] dHidden, String activation, int 
     }
 
     public ModelOptions withCountermeasures(Countermeasures c) {
-        return new ModelOptions(gHidden, dHidden, activation, width, channels, latentDim, c);
+        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, latentDim, c);
     }
 
     Countermeasures countermeasuresOrNone() {
@@ -32,27 +33,31 @@ public record ModelOptions(int[] gHidden, int[] dHidden, String activation, int 
     }
 
     public ModelOptions withGHidden(int... sizes) {
-        return new ModelOptions(sizes, dHidden, activation, width, channels, latentDim, countermeasures);
+        return new ModelOptions(sizes, dHidden, activation, width, dWidth, channels, latentDim, countermeasures);
     }
 
     public ModelOptions withDHidden(int... sizes) {
-        return new ModelOptions(gHidden, sizes, activation, width, channels, latentDim, countermeasures);
+        return new ModelOptions(gHidden, sizes, activation, width, dWidth, channels, latentDim, countermeasures);
     }
 
     public ModelOptions withActivation(String name) {
-        return new ModelOptions(gHidden, dHidden, name, width, channels, latentDim, countermeasures);
+        return new ModelOptions(gHidden, dHidden, name, width, dWidth, channels, latentDim, countermeasures);
     }
 
     public ModelOptions withWidth(int w) {
-        return new ModelOptions(gHidden, dHidden, activation, w, channels, latentDim, countermeasures);
+        return new ModelOptions(gHidden, dHidden, activation, w, dWidth, channels, latentDim, countermeasures);
+    }
+
+    public ModelOptions withDWidth(int w) {
+        return new ModelOptions(gHidden, dHidden, activation, width, w, channels, latentDim, countermeasures);
     }
 
     public ModelOptions withChannels(int c) {
-        return new ModelOptions(gHidden, dHidden, activation, width, c, latentDim, countermeasures);
+        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, c, latentDim, countermeasures);
     }
 
     public ModelOptions withLatentDim(int z) {
-        return new ModelOptions(gHidden, dHidden, activation, width, channels, z, countermeasures);
+        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, z, countermeasures);
     }
 
     int[] gHiddenOr(int... fallback) {
@@ -69,6 +74,11 @@ public record ModelOptions(int[] gHidden, int[] dHidden, String activation, int 
 
     int widthOr(int fallback) {
         return width > 0 ? width : fallback;
+    }
+
+    /** D's base width: dWidth when set, else G's. */
+    int dWidthOr(int gWidth) {
+        return dWidth > 0 ? dWidth : gWidth;
     }
 
     int channelsOr(int fallback) {

@@ -82,11 +82,11 @@ public final class Models {
 
     /**
      * G: Linear(z, 2w·7·7)-BN-ReLU, [2w, 7, 7], ConvT(2w→w, 4, 2, 1)-BN-ReLU, ConvT(w→c, 4, 2, 1)-Tanh;
-     * D: Conv(c→w, 4, 2, 1)-LReLU, Conv(w→2w, 4, 2, 1)-BN-LReLU, flatten, Linear(2w·7·7, 1); w = 64,
+     * D: Conv(c→v, 4, 2, 1)-LReLU, Conv(v→2v, 4, 2, 1)-BN-LReLU, flatten, Linear(2v·7·7, 1); w = v = 64,
      * c = 1 (3 for Stacked MNIST).
      */
     private static GanModel dcgan28(ModelOptions o, Rng rng, boolean conditional) {
-        int z = o.latentDimOr(100), w = o.widthOr(64), ch = o.channelsOr(1);
+        int z = o.latentDimOr(100), w = o.widthOr(64), v = o.dWidthOr(w), ch = o.channelsOr(1);
         int embed = conditional ? CLASSES : 0;
         Sequential g = new Sequential(
                 new Linear(z + embed, 2 * w * 7 * 7, rng), new BatchNorm1d(2 * w * 7 * 7), new ReLU(),
@@ -95,10 +95,10 @@ public final class Models {
                 new ConvTranspose2d(w, ch, 4, 2, 1, 0, true, rng), new Tanh());
         Countermeasures c = o.countermeasuresOrNone();
         Sequential d = new Sequential(
-                new Conv2d(ch * c.pack(), w, 4, 2, 1, true, rng), new LeakyReLU(0.2f),
-                new Conv2d(w, 2 * w, 4, 2, 1, true, rng), new BatchNorm2d(2 * w), new LeakyReLU(0.2f),
+                new Conv2d(ch * c.pack(), v, 4, 2, 1, true, rng), new LeakyReLU(0.2f),
+                new Conv2d(v, 2 * v, 4, 2, 1, true, rng), new BatchNorm2d(2 * v), new LeakyReLU(0.2f),
                 new Flatten());
-        int features = 2 * w * 7 * 7;
+        int features = 2 * v * 7 * 7;
         int[] image = {ch, 28, 28};
         Generator gen = conditional ? new Generator(g, z, image, CLASSES, embed, rng) : new Generator(g, z, image);
         Discriminator dis = conditional ? Discriminator.projection(d, features, CLASSES, rng)
@@ -108,9 +108,9 @@ public final class Models {
         return new GanModel(conditional ? "cgan-dcgan28" : "dcgan28", gen, dis);
     }
 
-    /** Radford et al.'s DCGAN for 64×64 images: bias-free convolutions, BatchNorm, ngf = ndf = 64. */
+    /** Radford et al.'s DCGAN for 64×64 images: bias-free convolutions, BatchNorm, ngf = ndf = 64 (ndf: dWidth when set). */
     private static GanModel dcgan64(ModelOptions o, Rng rng) {
-        int z = o.latentDimOr(100), w = o.widthOr(64), c = o.channelsOr(3);
+        int z = o.latentDimOr(100), w = o.widthOr(64), v = o.dWidthOr(w), c = o.channelsOr(3);
         Sequential g = new Sequential(
                 new Unflatten(z, 1, 1),
                 new ConvTranspose2d(z, 8 * w, 4, 1, 0, 0, false, rng), new BatchNorm2d(8 * w), new ReLU(),
@@ -120,14 +120,14 @@ public final class Models {
                 new ConvTranspose2d(w, c, 4, 2, 1, 0, false, rng), new Tanh());
         Countermeasures cm = o.countermeasuresOrNone();
         Sequential d = new Sequential(
-                new Conv2d(c * cm.pack(), w, 4, 2, 1, false, rng), new LeakyReLU(0.2f),
-                new Conv2d(w, 2 * w, 4, 2, 1, false, rng), new BatchNorm2d(2 * w), new LeakyReLU(0.2f),
-                new Conv2d(2 * w, 4 * w, 4, 2, 1, false, rng), new BatchNorm2d(4 * w), new LeakyReLU(0.2f),
-                new Conv2d(4 * w, 8 * w, 4, 2, 1, false, rng), new BatchNorm2d(8 * w), new LeakyReLU(0.2f));
+                new Conv2d(c * cm.pack(), v, 4, 2, 1, false, rng), new LeakyReLU(0.2f),
+                new Conv2d(v, 2 * v, 4, 2, 1, false, rng), new BatchNorm2d(2 * v), new LeakyReLU(0.2f),
+                new Conv2d(2 * v, 4 * v, 4, 2, 1, false, rng), new BatchNorm2d(4 * v), new LeakyReLU(0.2f),
+                new Conv2d(4 * v, 8 * v, 4, 2, 1, false, rng), new BatchNorm2d(8 * v), new LeakyReLU(0.2f));
         if (cm.minibatchKernels() > 0 || cm.minibatchStd()) {
-            head(d.add(new Flatten()), 8 * w * 4 * 4, cm, rng);   // the last 4×4 convolution as the Linear it equals
+            head(d.add(new Flatten()), 8 * v * 4 * 4, cm, rng);   // the last 4×4 convolution as the Linear it equals
         } else {
-            d.add(new Conv2d(8 * w, 1, 4, 1, 0, false, rng)).add(new Flatten());
+            d.add(new Conv2d(8 * v, 1, 4, 1, 0, false, rng)).add(new Flatten());
         }
         Generator gen = new Generator(g, z, new int[] {c, 64, 64});
         Discriminator dis = Discriminator.packed(d, cm.pack());

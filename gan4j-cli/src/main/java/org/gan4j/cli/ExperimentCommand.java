@@ -74,7 +74,7 @@ final class ExperimentCommand implements Runnable {
             List<ModeCollapseExperiment.Variant> chosen;
             try {
                 chosen = variants == null ? ModeCollapseExperiment.VARIANTS : variants.stream().map(ModeCollapseExperiment::variant).toList();
-                datasets.forEach(ModeCollapseExperiment::data);   // fails early on an unknown name
+                datasets.forEach(ModeCollapseExperiment::requireKnown);
             } catch (IllegalArgumentException e) {
                 throw new CliException(e.getMessage());
             }
@@ -108,8 +108,7 @@ final class ExperimentCommand implements Runnable {
         private static DomainClassifier digitsClassifier() {
             DomainClassifier.Loaded mnist = Classifiers.cached("mnist");
             if (mnist == null) {
-                throw new CliException("stacked-mnist needs the MNIST classifier: train it with ./gan4j classifier train --data mnist"
-                        + " (or leave stacked-mnist out: --datasets ring8,grid25)");
+                throw new CliException(Classifiers.missing(ModeCollapseExperiment.STACKED) + " (or leave stacked-mnist out: --datasets ring8,grid25)");
             }
             System.out.println("stacked-mnist: each channel labelled by " + mnist.classifier().extractor().replace("/penultimate", "")
                     + " (test accuracy " + mnist.metadata().get("test_accuracy") + ")");

@@ -47,8 +47,9 @@ public record TrainedModel(RunConfig config, GanModel model, Generator generator
         if (chosen != null && (chosen < 0 || chosen >= classes)) {
             throw new CliException("--class " + chosen + " out of range: the model knows classes 0.." + (classes - 1));
         }
+        if (chosen == null) return generator.classesInTurn(n, 0);
         int[] labels = new int[n];
-        for (int i = 0; i < n; i++) labels[i] = chosen != null ? chosen : i % classes;
+        java.util.Arrays.fill(labels, chosen);
         return labels;
     }
 }

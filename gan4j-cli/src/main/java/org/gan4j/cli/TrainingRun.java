@@ -71,7 +71,7 @@ public final class TrainingRun {
                 emaCopy == null ? null : emaCopy.generator(), rng.fork(1));
         this.loader = new DataLoader(data, config.batchSize(), rng.fork(2), true, true);
         this.fixedNoise = model.generator().noise(SAMPLE_COUNT, rng.fork(3)).keep();
-        this.fixedLabels = model.conditional() ? classesInTurn(SAMPLE_COUNT, model.generator().classes()) : null;
+        this.fixedLabels = model.generator().classesInTurn(SAMPLE_COUNT, 0);
         DomainClassifier.Loaded cached = config.evalEvery() > 0 && !(data instanceof Mixture) ? Classifiers.cachedFor(config.data()) : null;
         this.evalClassifier = cached == null ? null : cached.classifier();
         this.evaluating = config.evalEvery() > 0 && (data instanceof Mixture || cached != null);
@@ -89,12 +89,6 @@ public final class TrainingRun {
         if (model.conditional() && data.classes() == 0) {
             throw new CliException("model " + model.name() + " is class-conditional but " + data.describe() + " has no labels");
         }
-    }
-
-    private static int[] classesInTurn(int n, int classes) {
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) labels[i] = i % classes;
-        return labels;
     }
 
     /** Continues from the run's latest checkpoint, if it has one. */

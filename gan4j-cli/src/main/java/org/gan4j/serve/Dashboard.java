@@ -60,26 +60,33 @@ public final class Dashboard implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
-                sendText(ex, 405, "only GET");
-                return;
+            try {
+                route(ex);
+            } catch (IOException e) {
+                // the browser went away mid-answer: nothing to tell it
+            } catch (RuntimeException e) {
+                // answered while the exchange is still open: closing it first would drop the connection instead
+                if (ex.getResponseCode() == -1) sendText(ex, 500, "internal error: " + e);
+                throw e;
             }
-            String path = ex.getRequestURI().getRawPath();
-            switch (path) {
-                case "/", "/index.html" -> sendResource(ex, "dashboard.html", TYPES.get("html"));
-                case "/dashboard.js" -> sendResource(ex, "dashboard.js", TYPES.get("js"));
-                case "/chart.js" -> sendChartJs(ex);
-                case "/events" -> new EventStream(runs, ex, () -> open).run();
-                default -> {
-                    if (path.startsWith("/runs/")) sendRunFile(ex, path.substring("/runs/".length()));
-                    else sendText(ex, 404, "not found");
-                }
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+            sendText(ex, 405, "only GET");
+            return;
+        }
+        String path = ex.getRequestURI().getRawPath();
+        switch (path) {
+            case "/", "/index.html" -> sendResource(ex, "dashboard.html", TYPES.get("html"));
+            case "/dashboard.js" -> sendResource(ex, "dashboard.js", TYPES.get("js"));
+            case "/chart.js" -> sendChartJs(ex);
+            case "/events" -> new EventStream(runs, ex, () -> open).run();
+            default -> {
+                if (path.startsWith("/runs/")) sendRunFile(ex, path.substring("/runs/".length()));
+                else sendText(ex, 404, "not found");
             }
-        } catch (IOException e) {
-            // the browser went away mid-answer: nothing to tell it
-        } catch (RuntimeException e) {
-            if (ex.getResponseCode() == -1) sendText(ex, 500, "internal error: " + e);
-            throw e;
         }
     }
 

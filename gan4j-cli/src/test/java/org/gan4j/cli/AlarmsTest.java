@@ -28,7 +28,7 @@ class AlarmsTest {
         assertEquals(List.of("loss"), kinds(a.step(5, 0.7f, Float.NEGATIVE_INFINITY, 0.5f)));
         // a NaN G loss is how a step that trained only D reports itself: no alarm
         assertEquals(List.of(), new Alarms(100).step(1, 0.7f, Float.NaN, 0.5f));
-        assertTrue(a.diverged(9, "loss_d is NaN").message().contains("loss_d is NaN"));
+        assertEquals(new Alarms.Alarm(9, "loss", "training diverged: loss_d is NaN"), a.diverged(9, "loss_d is NaN"));
     }
 
     @Test

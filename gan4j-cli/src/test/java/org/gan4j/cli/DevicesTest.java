@@ -1,6 +1,7 @@
 package org.gan4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -8,13 +9,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.gan4j.tensor.BackendUnavailableException;
 import org.gan4j.tensor.Backends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** --device on a machine without a GPU: cuda fails with the reason, auto falls back to the CPU and says why. */
 class DevicesTest {
+    @TempDir
+    Path tmp;
 
     @AfterEach
     void restoreCpu() {
@@ -43,6 +49,12 @@ class DevicesTest {
         assertTrue(reason.contains("libcuda.so.1"), reason);
         var e = assertThrows(CliException.class, () -> Devices.select("cuda"));
         assertEquals("--device cuda: " + reason, e.getMessage());
+        // and through the command line: one line naming the driver library, no run directory
+        CommandLine train = CommandLine.run("train", "--model", "mlp2d", "--data", "ring8", "--device", "cuda", "--steps", "2",
+                "--out", tmp.resolve("run").toString());
+        assertEquals(1, train.status());
+        assertEquals("gan4j: --device cuda: " + reason, train.err().strip());
+        assertFalse(Files.exists(tmp.resolve("run")));
     }
 
     @Test

@@ -66,6 +66,11 @@ class QualityCommandsTest {
         assertEquals("gan4j: no mnist classifier in " + cached + "; train it with './gan4j classifier train --data mnist' or pass --train-classifier",
                 r.err().strip());
 
+        r = CommandLine.run("experiment", "modes", "--datasets", "stacked-mnist", "--variants", "gan", "--seeds", "1");
+        assertEquals(1, r.status());
+        assertEquals("gan4j: no mnist classifier cached; train it with ./gan4j classifier train --data mnist"
+                + " (or leave stacked-mnist out: --datasets ring8,grid25)", r.err().strip());
+
         r = CommandLine.run("evaluate", run.toString(), "--metrics", "nope");
         assertEquals(1, r.status());
         assertTrue(r.err().startsWith("gan4j: unknown metric 'nope'"), "a typo is named before the classifier is looked for: " + r.err());

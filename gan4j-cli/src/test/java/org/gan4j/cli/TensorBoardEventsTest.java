@@ -254,6 +254,7 @@ public class TensorBoardEventsTest {
             file = s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).findFirst().orElseThrow();
         }
         List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertEquals(30, metrics.size(), "one line per step");
         List<Event> events = read(Files.readAllBytes(file));
         List<Event> scalarEvents = events.stream().filter(e -> !scalars(e).isEmpty()).toList();
         assertEquals(metrics.size(), scalarEvents.size());

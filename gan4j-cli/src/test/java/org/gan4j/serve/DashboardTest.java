@@ -99,6 +99,10 @@ class DashboardTest {
         assertArrayEquals(PNG, png.body());
         assertEquals(404, get("/runs/b/samples/step-999999.png").statusCode());
         assertEquals(404, get("/nothing-here").statusCode());
+        var post = http.send(HttpRequest.newBuilder(dashboard.uri()).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, post.statusCode());
+        assertEquals("only GET", post.body().strip());
     }
 
     @Test

@@ -31,10 +31,6 @@ public class MinibatchDiscrimination extends Module {
         return in + kernels;
     }
 
-    public Tensor weight() {
-        return t;
-    }
-
     @Override
     public Tensor forward(Tensor x) {
         requireRank(x, 2, "[n, features]");

@@ -61,11 +61,7 @@ public final class Ema {
         var norms = g.modules().stream().filter(m -> m instanceof BatchNorm).map(m -> (BatchNorm) m).toList();
         if (norms.isEmpty()) return;
         Rng rng = Rng.seeded(STATISTICS_SEED);
-        int[] labels = null;
-        if (g.classes() > 0) {
-            labels = new int[STATISTICS_BATCH_SIZE];
-            for (int i = 0; i < labels.length; i++) labels[i] = i % g.classes();
-        }
+        int[] labels = g.classesInTurn(STATISTICS_BATCH_SIZE, 0);
         g.train();
         try (var ng = Autograd.noGrad()) {
             for (int k = 0; k < STATISTICS_BATCHES; k++) {

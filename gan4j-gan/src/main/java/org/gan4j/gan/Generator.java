@@ -68,6 +68,14 @@ public final class Generator extends Module {
         return generate(z, null);
     }
 
+    /** Classes first, first + 1, ... in turn for n samples (wrapping round); null for an unconditional generator. */
+    public int[] classesInTurn(int n, int first) {
+        if (classes() == 0) return null;
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = (first + i) % classes();
+        return labels;
+    }
+
     /** Standard normal noise for n samples. */
     public Tensor noise(int n, Rng rng) {
         return Tensor.randn(rng, n, latentDim);
@@ -88,13 +96,8 @@ public final class Generator extends Module {
             eval();
             for (int from = 0; from < n; from += 500) {
                 int size = Math.min(500, n - from);
-                int[] labels = null;
-                if (classes() > 0) {
-                    labels = new int[size];
-                    for (int i = 0; i < size; i++) labels[i] = (from + i) % classes();
-                }
                 try (Scope scope = Scope.open()) {
-                    float[] part = generate(noise(size, rng.fork(from)), labels).toArray();
+                    float[] part = generate(noise(size, rng.fork(from)), classesInTurn(size, from)).toArray();
                     System.arraycopy(part, 0, all, from * itemLength, part.length);
                 }
             }

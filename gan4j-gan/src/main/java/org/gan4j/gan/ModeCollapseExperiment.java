@@ -47,7 +47,7 @@ public final class ModeCollapseExperiment {
     }
 
     static Protocol protocol(String dataset) {
-        data(dataset);   // fails on an unknown name
+        requireKnown(dataset);
         return dataset.equals(STACKED)
                 ? new Protocol("dcgan28", ModelOptions.defaults().withChannels(3), 64, 2e-4f, 0.5f, STACKED_TRAINING / 64)
                 : new Protocol("mlp2d", ModelOptions.defaults(), 100, 1e-4f, 0.8f, 10_000);
@@ -109,12 +109,19 @@ public final class ModeCollapseExperiment {
         }
     }
 
+    /** Fails on a dataset name the experiment does not know, without building the data. */
+    public static void requireKnown(String dataset) {
+        if (!DATASETS.contains(dataset)) {
+            throw new IllegalArgumentException("unknown dataset '" + dataset + "' (known: " + String.join(", ", DATASETS) + ")");
+        }
+    }
+
     public static Dataset data(String dataset) {
+        requireKnown(dataset);
         return switch (dataset) {
             case "ring8" -> Mixtures.ring8(TRAINING_POINTS, DATA_SEED);
             case "grid25" -> Mixtures.grid25(TRAINING_POINTS, DATA_SEED);
-            case STACKED -> StackedMnist.of(Datasets.mnistShipped(), STACKED_TRAINING, DATA_SEED);
-            default -> throw new IllegalArgumentException("unknown dataset '" + dataset + "' (known: " + String.join(", ", DATASETS) + ")");
+            default -> StackedMnist.of(Datasets.mnistShipped(), STACKED_TRAINING, DATA_SEED);
         };
     }
 

@@ -48,10 +48,6 @@ public record ModelOptions(int[] gHidden, int[] dHidden, String activation, int 
         return new ModelOptions(gHidden, dHidden, activation, w, dWidth, channels, latentDim, countermeasures);
     }
 
-    public ModelOptions withDWidth(int w) {
-        return new ModelOptions(gHidden, dHidden, activation, width, w, channels, latentDim, countermeasures);
-    }
-
     public ModelOptions withChannels(int c) {
         return new ModelOptions(gHidden, dHidden, activation, width, dWidth, c, latentDim, countermeasures);
     }

@@ -82,11 +82,12 @@ public final class Trainer {
                 if (ema != null) ema.update(g);
                 lossG = lg.item();
             }
-            return new StepStats(step, ds.loss(), lossG, meanProbability(ds.yReal()), meanProbability(ds.yFake()));
+            return new StepStats(step, ds.loss().item(), lossG, meanProbability(ds.yReal()), meanProbability(ds.yFake()));
         }
     }
 
-    private record DiscriminatorStep(float loss, Tensor yReal, Tensor yFake) {
+    /** D's loss and its outputs, read back only for the step's statistics (not for the look-ahead updates). */
+    private record DiscriminatorStep(Tensor loss, Tensor yReal, Tensor yFake) {
     }
 
     /** Phases 2 to 4: D judges the real batch and the (detached) fakes, and only D's optimizer steps. */
@@ -108,7 +109,7 @@ public final class Trainer {
         lossD.backward();
         checkGradients(d.namedParameters(), "discriminator");
         optD.step();
-        return new DiscriminatorStep(lossD.item(), yReal, yFake);
+        return new DiscriminatorStep(lossD, yReal, yFake);
     }
 
     /** D's weights, buffers and optimizer state, copied in the step's scope. */

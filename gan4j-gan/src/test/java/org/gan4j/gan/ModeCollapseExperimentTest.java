@@ -40,10 +40,12 @@ class ModeCollapseExperimentTest {
         var o = ModeCollapseExperiment.run(ModeCollapseExperiment.STACKED, v, 1, 3, digits, 1000, System.out::println);
         System.out.println("stacked-mnist, pacgan3, 3 steps: " + o.describe());
         assertEquals(1000, o.modesPossible());
-        assertTrue(o.modes() >= 1 && o.modes() <= 1000, o.describe());
         assertTrue(Double.isNaN(o.highQualityShare()));
         // KL(q ‖ uniform) = ln 1000 - H(q), and q spread over m modes has H(q) ≤ ln m
         assertTrue(o.kl() >= Math.log(1000.0 / o.modes()) - 1e-9 && o.kl() <= Math.log(1000) + 1e-9, o.describe());
-        assertThrows(IllegalArgumentException.class, () -> ModeCollapseExperiment.run(ModeCollapseExperiment.STACKED, v, 1, 3));
+        var e = assertThrows(IllegalArgumentException.class, () -> ModeCollapseExperiment.run(ModeCollapseExperiment.STACKED, v, 1, 3));
+        assertEquals("stacked-mnist needs an MNIST classifier to judge its samples", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ModeCollapseExperiment.data("ring9"));
+        assertEquals("unknown dataset 'ring9' (known: ring8, grid25, stacked-mnist)", e.getMessage());
     }
 }

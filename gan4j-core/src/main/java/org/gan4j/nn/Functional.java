@@ -70,10 +70,10 @@ public final class Functional {
         int[] channelShape = new int[x.dim()];
         Arrays.fill(channelShape, 1);
         channelShape[1] = x.size(1);
-        Tensor mean, var;
+        Tensor centered, var;
         if (training) {
-            mean = x.mean(axes, true);
-            Tensor centered = x.sub(mean);
+            Tensor mean = x.mean(axes, true);
+            centered = x.sub(mean);
             var = centered.mul(centered).mean(axes, true);
             if (runningMean != null) {
                 int n = x.numel() / x.size(1);
@@ -83,13 +83,13 @@ public final class Functional {
                 }
             }
         } else {
-            mean = runningMean.reshape(channelShape);
+            centered = x.sub(runningMean.reshape(channelShape));
             var = runningVar.reshape(channelShape);
         }
-        Tensor y = x.sub(mean).div(var.add(eps).sqrt());
-        if (weight != null) y = y.mul(weight.reshape(channelShape));
-        if (bias != null) y = y.add(bias.reshape(channelShape));
-        return y;
+        // the weight joins the per-channel divisor, so the full-size tensor takes one pass, not two
+        Tensor std = var.add(eps).sqrt();
+        Tensor y = weight == null ? centered.div(std) : centered.mul(weight.reshape(channelShape).div(std));
+        return bias == null ? y : y.add(bias.reshape(channelShape));
     }
 
     /** Layer normalization over the trailing {@code normalizedDims} axes (biased variance). */

@@ -17,6 +17,14 @@ public interface Backend {
     /** A zero-filled storage of {@code n} floats (possibly recycled from the pool). */
     Storage allocate(int n);
 
+    /**
+     * A storage of {@code n} floats with unspecified contents, for an output that a kernel then
+     * writes in full (saves zeroing it).
+     */
+    default Storage allocateUninitialized(int n) {
+        return allocate(n);
+    }
+
     /** A storage holding a copy of {@code values}. */
     Storage fromArray(float[] values);
 
@@ -83,7 +91,7 @@ public interface Backend {
      */
     void im2col(Storage x, Storage cols, ConvGeometry g);
 
-    /** The adjoint of im2col: adds every column entry back into x [n, c, h, w] (x is zeroed first). */
+    /** The adjoint of im2col: x [n, c, h, w] becomes the sum of the column entries that unfold from each of its values (x is overwritten). */
     void col2im(Storage cols, Storage x, ConvGeometry g);
 
     // ---- randomness and optimizers --------------------------------------------------------

@@ -111,6 +111,14 @@ public final class Tensor {
         return new Tensor(backend, s, shape);
     }
 
+    /** Like {@link #empty}, with unspecified contents: only for outputs the kernel then writes in full. */
+    private static Tensor output(Backend backend, int[] shape) {
+        checkShape(shape);
+        Storage s = backend.allocateUninitialized(numel(shape));
+        Scope.register(backend, s);
+        return new Tensor(backend, s, shape);
+    }
+
     /** A tensor of the same backend as this one: the way ops and layers make new data. */
     public Tensor newTensor(float[] data, int... shape) {
         if (numel(shape) != data.length) {
@@ -304,7 +312,7 @@ public final class Tensor {
     // ---- elementwise ---------------------------------------------------------------------
 
     private Tensor unaryKernel(UnaryOp op, float p) {
-        Tensor out = empty(backend, shape);
+        Tensor out = output(backend, shape);
         backend.unary(op, p, storage(), out.storage, numel());
         return out;
     }
@@ -312,7 +320,7 @@ public final class Tensor {
     private static Tensor binaryKernel(String name, BinaryOp op, Tensor a, Tensor b) {
         a.requireSameBackend(name, b);
         int[] s = broadcastShape(name, a.shape, b.shape);
-        Tensor out = empty(a.backend, s);
+        Tensor out = output(a.backend, s);
         a.backend.binary(op, a.storage(), broadcastStrides(a.shape, s), b.storage(), broadcastStrides(b.shape, s), out.storage, s);
         return out;
     }
@@ -868,7 +876,7 @@ public final class Tensor {
                     + shapeString(b.shape) + (transB ? "ᵀ" : "") + ": inner dimensions " + k + " and " + kb + " differ");
         }
         boolean reduce = sumBatch && batch > 1;
-        Tensor out = empty(a.backend, new int[] {reduce ? 1 : batch, m, n});
+        Tensor out = output(a.backend, new int[] {reduce ? 1 : batch, m, n});   // beta 0: C is not read
         a.backend.gemm(transA, transB, m, n, k, 1f,
                 a.storage(), a.shape[2], ba == 1 ? 0 : a.shape[1] * a.shape[2],
                 b.storage(), b.shape[2], bb == 1 ? 0 : b.shape[1] * b.shape[2],
@@ -893,7 +901,7 @@ public final class Tensor {
         if (!Arrays.equals(shape, expected)) {
             throw new IllegalArgumentException("unfold: input " + shapeString(shape) + " does not match geometry " + g);
         }
-        Tensor out = empty(backend, new int[] {g.n(), g.patchSize(), g.outputPixels()});
+        Tensor out = output(backend, new int[] {g.n(), g.patchSize(), g.outputPixels()});
         backend.im2col(storage(), out.storage, g);
         return record(out, "unfold", (i, grad) -> grad.fold(g), this);
     }
@@ -904,7 +912,7 @@ public final class Tensor {
         if (!Arrays.equals(shape, expected)) {
             throw new IllegalArgumentException("fold: input " + shapeString(shape) + " does not match geometry " + g);
         }
-        Tensor out = empty(backend, new int[] {g.n(), g.c(), g.h(), g.w()});
+        Tensor out = output(backend, new int[] {g.n(), g.c(), g.h(), g.w()});
         backend.col2im(storage(), out.storage, g);
         return record(out, "fold", (i, grad) -> grad.unfold(g), this);
     }

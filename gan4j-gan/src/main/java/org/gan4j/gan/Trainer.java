@@ -163,7 +163,8 @@ public final class Trainer {
 
     private void checkGradients(Map<String, Tensor> parameters, String network) {
         parameters.forEach((name, p) -> {
-            if (p.grad() != null && p.grad().nonFiniteCount() > 0) {
+            // one pass: a NaN or infinity makes the sum non-finite, and only then are they counted
+            if (p.grad() != null && !Float.isFinite(p.grad().sumAll().item()) && p.grad().nonFiniteCount() > 0) {
                 throw new DivergenceException(step, "gradient of " + network + "." + name + " has "
                         + p.grad().nonFiniteCount() + " non-finite values");
             }

@@ -67,6 +67,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Storage allocateUninitialized(int n) {
+        float[] a = recycled(n);
+        return new CpuStorage(a == null ? new float[n] : a);
+    }
+
+    @Override
     public Storage fromArray(float[] values) {
         float[] a = recycled(values.length);
         if (a == null) a = new float[values.length];

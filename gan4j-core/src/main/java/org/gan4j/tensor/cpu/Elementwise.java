@@ -7,9 +7,13 @@ import org.gan4j.tensor.BinaryOp;
 import org.gan4j.tensor.UnaryOp;
 
 /**
- * Elementwise kernels over one run of elements. Cheap arithmetic on dense runs goes through the
- * Vector API; everything else is a plain loop, with transcendental functions computed in double
- * so that results round like PyTorch's float kernels to within an ulp.
+ * Elementwise kernels over one run of elements. Cheap arithmetic and tanh on dense runs go through
+ * the Vector API; everything else is a plain loop, with transcendental functions computed in
+ * double so that results round like PyTorch's float kernels to within an ulp.
+ *
+ * <p>Each vector loop sits in a small method of its own: in larger methods the compiler was seen
+ * to leave some vector operations un-intrinsified, boxing every vector (over 100 MB of garbage per
+ * dcgan28 training step, and a tenth of its time).
  */
 final class Elementwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -24,60 +28,79 @@ final class Elementwise {
     /** {@code out[i] = op(x[i], p)} for i in [from, to); out may be x. */
     static void unary(UnaryOp op, float p, float[] x, float[] out, int from, int to) {
         int i = from, bound = from + S.loopBound(to - from);
-        switch (op) {
-            case NEG -> {
-                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, i).neg().intoArray(out, i);
-            }
-            case ABS -> {
-                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, i).abs().intoArray(out, i);
-            }
-            case RELU -> {
-                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, i).max(0f).intoArray(out, i);
-            }
-            case ADD_SCALAR -> {
-                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, i).add(p).intoArray(out, i);
-            }
-            case MUL_SCALAR -> {
-                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, i).mul(p).intoArray(out, i);
-            }
-            case MAX_SCALAR -> {
-                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, i).max(p).intoArray(out, i);
-            }
-            case MIN_SCALAR -> {
-                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, i).min(p).intoArray(out, i);
-            }
-            case LEAKY_RELU -> {
-                for (; i < bound; i += S.length()) {
-                    FloatVector v = FloatVector.fromArray(S, x, i);
-                    v.mul(p).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, i);
-                }
-            }
+        i = switch (op) {
+            case NEG -> neg(x, out, i, bound);
+            case ABS -> abs(x, out, i, bound);
+            case TANH -> tanh(x, out, i, bound);
+            case RELU -> maxScalar(x, 0f, out, i, bound);
+            case ADD_SCALAR -> i + plusScalar(x, i, p, out, i, to - i);
+            case MUL_SCALAR -> i + timesScalar(x, i, p, out, i, to - i);
+            case MAX_SCALAR -> maxScalar(x, p, out, i, bound);
+            case MIN_SCALAR -> minScalar(x, p, out, i, bound);
+            case LEAKY_RELU -> leakyRelu(x, p, out, i, bound);
             // the steps and flags of backward passes and checks: NaN compares false, as in apply
-            case LEAKY_STEP -> {
-                FloatVector slope = FloatVector.broadcast(S, p);
-                for (; i < bound; i += S.length()) {
-                    slope.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
-                }
-            }
-            case GT_SCALAR -> {
-                for (; i < bound; i += S.length()) {
-                    ZERO.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, p)).intoArray(out, i);
-                }
-            }
-            case LT_SCALAR -> {
-                for (; i < bound; i += S.length()) {
-                    ZERO.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.LT, p)).intoArray(out, i);
-                }
-            }
-            case NON_FINITE -> {
-                for (; i < bound; i += S.length()) {
-                    ZERO.blend(1f, FloatVector.fromArray(S, x, i).test(VectorOperators.IS_FINITE).not()).intoArray(out, i);
-                }
-            }
-            default -> {
-            }
-        }
+            case LEAKY_STEP -> leakyStep(x, p, out, i, bound);
+            case GT_SCALAR -> greater(x, p, out, i, bound);
+            case LT_SCALAR -> less(x, p, out, i, bound);
+            case NON_FINITE -> nonFinite(x, out, i, bound);
+            default -> i;
+        };
         for (; i < to; i++) out[i] = apply(op, p, x[i]);
+    }
+
+    private static int neg(float[] x, float[] out, int i, int bound) {
+        for (; i < bound; i += S.length()) va(x, i).neg().intoArray(out, i);
+        return i;
+    }
+
+    private static int abs(float[] x, float[] out, int i, int bound) {
+        for (; i < bound; i += S.length()) va(x, i).abs().intoArray(out, i);
+        return i;
+    }
+
+    /** Measured within 1 ulp of the correctly rounded value, as PyTorch's own vectorized tanh. */
+    private static int tanh(float[] x, float[] out, int i, int bound) {
+        for (; i < bound; i += S.length()) va(x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
+        return i;
+    }
+
+    private static int maxScalar(float[] x, float p, float[] out, int i, int bound) {
+        for (; i < bound; i += S.length()) va(x, i).max(p).intoArray(out, i);
+        return i;
+    }
+
+    private static int minScalar(float[] x, float p, float[] out, int i, int bound) {
+        for (; i < bound; i += S.length()) va(x, i).min(p).intoArray(out, i);
+        return i;
+    }
+
+    private static int leakyRelu(float[] x, float slope, float[] out, int i, int bound) {
+        for (; i < bound; i += S.length()) {
+            FloatVector v = va(x, i);
+            v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int leakyStep(float[] x, float slope, float[] out, int i, int bound) {
+        FloatVector s = FloatVector.broadcast(S, slope);
+        for (; i < bound; i += S.length()) s.blend(1f, va(x, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        return i;
+    }
+
+    private static int greater(float[] x, float p, float[] out, int i, int bound) {
+        for (; i < bound; i += S.length()) ZERO.blend(1f, va(x, i).compare(VectorOperators.GT, p)).intoArray(out, i);
+        return i;
+    }
+
+    private static int less(float[] x, float p, float[] out, int i, int bound) {
+        for (; i < bound; i += S.length()) ZERO.blend(1f, va(x, i).compare(VectorOperators.LT, p)).intoArray(out, i);
+        return i;
+    }
+
+    private static int nonFinite(float[] x, float[] out, int i, int bound) {
+        for (; i < bound; i += S.length()) ZERO.blend(1f, va(x, i).test(VectorOperators.IS_FINITE).not()).intoArray(out, i);
+        return i;
     }
 
     static float apply(UnaryOp op, float p, float x) {
@@ -165,35 +188,53 @@ final class Elementwise {
         }
     }
 
-    /**
-     * The vectorizable prefix of a dense run; returns how many elements it wrote. Kept apart from
-     * the scalar loops so that the compiler's budget covers every vector operation (one it gives up
-     * on allocates a box per vector).
-     */
+    /** The vectorizable prefix of a dense run; returns how many elements it wrote. */
     private static int denseRun(BinaryOp op, float[] a, int ai, float[] b, int bi, float[] out, int o, int len) {
-        int i = 0, bound = S.loopBound(len);
-        switch (op) {
-            case ADD -> {
-                for (; i < bound; i += S.length()) va(a, ai + i).add(va(b, bi + i)).intoArray(out, o + i);
-            }
-            case SUB -> {
-                for (; i < bound; i += S.length()) va(a, ai + i).sub(va(b, bi + i)).intoArray(out, o + i);
-            }
-            case MUL -> {
-                for (; i < bound; i += S.length()) va(a, ai + i).mul(va(b, bi + i)).intoArray(out, o + i);
-            }
-            case DIV -> {
-                for (; i < bound; i += S.length()) va(a, ai + i).div(va(b, bi + i)).intoArray(out, o + i);
-            }
-            case MAX -> {
-                for (; i < bound; i += S.length()) va(a, ai + i).max(va(b, bi + i)).intoArray(out, o + i);
-            }
-            case MIN -> {
-                for (; i < bound; i += S.length()) va(a, ai + i).min(va(b, bi + i)).intoArray(out, o + i);
-            }
-            default -> {
-            }
-        }
+        int bound = S.loopBound(len);
+        return switch (op) {
+            case ADD -> plus(a, ai, b, bi, out, o, bound);
+            case SUB -> minus(a, ai, b, bi, out, o, bound);
+            case MUL -> times(a, ai, b, bi, out, o, bound);
+            case DIV -> over(a, ai, b, bi, out, o, bound);
+            case MAX -> max(a, ai, b, bi, out, o, bound);
+            case MIN -> min(a, ai, b, bi, out, o, bound);
+            default -> 0;
+        };
+    }
+
+    private static int plus(float[] a, int ai, float[] b, int bi, float[] out, int o, int bound) {
+        int i = 0;
+        for (; i < bound; i += S.length()) va(a, ai + i).add(va(b, bi + i)).intoArray(out, o + i);
+        return i;
+    }
+
+    private static int minus(float[] a, int ai, float[] b, int bi, float[] out, int o, int bound) {
+        int i = 0;
+        for (; i < bound; i += S.length()) va(a, ai + i).sub(va(b, bi + i)).intoArray(out, o + i);
+        return i;
+    }
+
+    private static int times(float[] a, int ai, float[] b, int bi, float[] out, int o, int bound) {
+        int i = 0;
+        for (; i < bound; i += S.length()) va(a, ai + i).mul(va(b, bi + i)).intoArray(out, o + i);
+        return i;
+    }
+
+    private static int over(float[] a, int ai, float[] b, int bi, float[] out, int o, int bound) {
+        int i = 0;
+        for (; i < bound; i += S.length()) va(a, ai + i).div(va(b, bi + i)).intoArray(out, o + i);
+        return i;
+    }
+
+    private static int max(float[] a, int ai, float[] b, int bi, float[] out, int o, int bound) {
+        int i = 0;
+        for (; i < bound; i += S.length()) va(a, ai + i).max(va(b, bi + i)).intoArray(out, o + i);
+        return i;
+    }
+
+    private static int min(float[] a, int ai, float[] b, int bi, float[] out, int o, int bound) {
+        int i = 0;
+        for (; i < bound; i += S.length()) va(a, ai + i).min(va(b, bi + i)).intoArray(out, o + i);
         return i;
     }
 
@@ -203,45 +244,48 @@ final class Elementwise {
      */
     private static int broadcastRun(BinaryOp op, float[] a, int ai, int as, float[] b, int bi, float[] out, int o, int len) {
         if (len < S.length()) return 0;   // also keeps an empty run from reading the single value
+        boolean scalarFirst = as == 0;
+        float s = scalarFirst ? a[ai] : b[bi];
+        float[] v = scalarFirst ? b : a;
+        int vi = scalarFirst ? bi : ai;
+        return switch (op) {
+            case ADD -> plusScalar(v, vi, s, out, o, len);
+            case MUL -> timesScalar(v, vi, s, out, o, len);
+            case SUB -> scalarFirst ? scalarMinus(s, v, vi, out, o, len) : plusScalar(v, vi, -s, out, o, len);
+            case DIV -> scalarFirst ? scalarOver(s, v, vi, out, o, len) : overScalar(v, vi, s, out, o, len);
+            default -> 0;
+        };
+    }
+
+    private static int plusScalar(float[] x, int xi, float s, float[] out, int o, int len) {
         int i = 0, bound = S.loopBound(len);
-        // one loop per case: a vector chosen by a condition would be boxed
-        if (as == 0) {
-            FloatVector s = FloatVector.broadcast(S, a[ai]);
-            switch (op) {
-                case ADD -> {
-                    for (; i < bound; i += S.length()) s.add(va(b, bi + i)).intoArray(out, o + i);
-                }
-                case SUB -> {
-                    for (; i < bound; i += S.length()) s.sub(va(b, bi + i)).intoArray(out, o + i);
-                }
-                case MUL -> {
-                    for (; i < bound; i += S.length()) s.mul(va(b, bi + i)).intoArray(out, o + i);
-                }
-                case DIV -> {
-                    for (; i < bound; i += S.length()) s.div(va(b, bi + i)).intoArray(out, o + i);
-                }
-                default -> {
-                }
-            }
-        } else {
-            FloatVector s = FloatVector.broadcast(S, b[bi]);
-            switch (op) {
-                case ADD -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).add(s).intoArray(out, o + i);
-                }
-                case SUB -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).sub(s).intoArray(out, o + i);
-                }
-                case MUL -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).mul(s).intoArray(out, o + i);
-                }
-                case DIV -> {
-                    for (; i < bound; i += S.length()) va(a, ai + i).div(s).intoArray(out, o + i);
-                }
-                default -> {
-                }
-            }
-        }
+        for (; i < bound; i += S.length()) va(x, xi + i).add(s).intoArray(out, o + i);
+        return i;
+    }
+
+    private static int timesScalar(float[] x, int xi, float s, float[] out, int o, int len) {
+        int i = 0, bound = S.loopBound(len);
+        for (; i < bound; i += S.length()) va(x, xi + i).mul(s).intoArray(out, o + i);
+        return i;
+    }
+
+    private static int overScalar(float[] x, int xi, float s, float[] out, int o, int len) {
+        int i = 0, bound = S.loopBound(len);
+        for (; i < bound; i += S.length()) va(x, xi + i).div(s).intoArray(out, o + i);
+        return i;
+    }
+
+    private static int scalarMinus(float s, float[] x, int xi, float[] out, int o, int len) {
+        FloatVector sv = FloatVector.broadcast(S, s);
+        int i = 0, bound = S.loopBound(len);
+        for (; i < bound; i += S.length()) sv.sub(va(x, xi + i)).intoArray(out, o + i);
+        return i;
+    }
+
+    private static int scalarOver(float s, float[] x, int xi, float[] out, int o, int len) {
+        FloatVector sv = FloatVector.broadcast(S, s);
+        int i = 0, bound = S.loopBound(len);
+        for (; i < bound; i += S.length()) sv.div(va(x, xi + i)).intoArray(out, o + i);
         return i;
     }
 

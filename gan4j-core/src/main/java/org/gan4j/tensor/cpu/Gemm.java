@@ -26,6 +26,10 @@ final class Gemm {
     private static final int MR = 8, NR = 2 * VL;
     /** Block sizes, tuned by measurement: an MC×KC block of A and a KC×NC panel of B fit in L2; NC is a multiple of NR. */
     private static final int KC = 384, MC = 128 / MR * MR, NC = 512 / NR * NR;
+    /** Elements of a row read at once when packing a transposed operand (one cache line). */
+    private static final int TRANSPOSE_RUN = 16;
+    /** Index vectors of {@link #packTransposed16}: for h = 8, 4, 2, 1 the lanes of the new rows i and i + h. */
+    private static final float[] SWAP = swapIndexes();
 
     /** Per-thread packing buffers, reused across calls so a GEMM allocates nothing. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -200,10 +204,19 @@ final class Gemm {
                         int e = img + (fold == Fold.DEPTH ? p / k : 0), pl = fold == Fold.DEPTH ? p % k : p;
                         int len = fold == Fold.DEPTH ? Math.min(end - p, k - pl) : end - p;
                         int d = base + (p - p0) * NR + q0;
-                        if (transB) {
-                            for (int q = 0; q < span; q++) {
-                                int src = e * strideB + (j + q) * ldb + pl;
-                                for (int t = 0; t < len; t++) dst[d + t * NR + q] = b[src + t];
+                        if (transB && span == NR && VL == 16) {
+                            for (int g = 0; g < NR; g += VL) {
+                                packTransposed16(b, e * strideB + (j + g) * ldb + pl, ldb, len, dst, d + g);
+                            }
+                        } else if (transB) {
+                            // op(B)'s columns are rows in memory: a few of their elements at a time,
+                            // so the lines written stay in cache while every column is visited
+                            for (int t0 = 0; t0 < len; t0 += TRANSPOSE_RUN) {
+                                int t1 = Math.min(len, t0 + TRANSPOSE_RUN);
+                                for (int q = 0; q < span; q++) {
+                                    int src = e * strideB + (j + q) * ldb + pl;
+                                    for (int t = t0; t < t1; t++) dst[d + t * NR + q] = b[src + t];
+                                }
                             }
                         } else {
                             int src = e * strideB + pl * ldb + j;
@@ -222,6 +235,89 @@ final class Gemm {
                     q0 += span;
                 }
             }
+        }
+    }
+
+    /**
+     * Packs VL columns of op(B) that are rows of B in memory (transB): each VL×VL block is loaded
+     * row by row and transposed in registers. The transpose swaps the off-diagonal h×h blocks of
+     * rows i and i + h for h = 8, 4, 2, 1 with two-vector permutes ({@code selectFrom}).
+     */
+    private static void packTransposed16(float[] b, int src, int ldb, int len, float[] dst, int d) {
+        FloatVector lo8 = FloatVector.fromArray(S, SWAP, 0), hi8 = FloatVector.fromArray(S, SWAP, VL);
+        FloatVector lo4 = FloatVector.fromArray(S, SWAP, 2 * VL), hi4 = FloatVector.fromArray(S, SWAP, 3 * VL);
+        FloatVector lo2 = FloatVector.fromArray(S, SWAP, 4 * VL), hi2 = FloatVector.fromArray(S, SWAP, 5 * VL);
+        FloatVector lo1 = FloatVector.fromArray(S, SWAP, 6 * VL), hi1 = FloatVector.fromArray(S, SWAP, 7 * VL);
+        int t = 0;
+        for (; t + VL <= len; t += VL) {
+            FloatVector r0 = FloatVector.fromArray(S, b, src + t);
+            FloatVector r1 = FloatVector.fromArray(S, b, src + 1 * ldb + t);
+            FloatVector r2 = FloatVector.fromArray(S, b, src + 2 * ldb + t);
+            FloatVector r3 = FloatVector.fromArray(S, b, src + 3 * ldb + t);
+            FloatVector r4 = FloatVector.fromArray(S, b, src + 4 * ldb + t);
+            FloatVector r5 = FloatVector.fromArray(S, b, src + 5 * ldb + t);
+            FloatVector r6 = FloatVector.fromArray(S, b, src + 6 * ldb + t);
+            FloatVector r7 = FloatVector.fromArray(S, b, src + 7 * ldb + t);
+            FloatVector r8 = FloatVector.fromArray(S, b, src + 8 * ldb + t);
+            FloatVector r9 = FloatVector.fromArray(S, b, src + 9 * ldb + t);
+            FloatVector r10 = FloatVector.fromArray(S, b, src + 10 * ldb + t);
+            FloatVector r11 = FloatVector.fromArray(S, b, src + 11 * ldb + t);
+            FloatVector r12 = FloatVector.fromArray(S, b, src + 12 * ldb + t);
+            FloatVector r13 = FloatVector.fromArray(S, b, src + 13 * ldb + t);
+            FloatVector r14 = FloatVector.fromArray(S, b, src + 14 * ldb + t);
+            FloatVector r15 = FloatVector.fromArray(S, b, src + 15 * ldb + t);
+            FloatVector x;
+            x = lo8.selectFrom(r0, r8); r8 = hi8.selectFrom(r0, r8); r0 = x;
+            x = lo8.selectFrom(r1, r9); r9 = hi8.selectFrom(r1, r9); r1 = x;
+            x = lo8.selectFrom(r2, r10); r10 = hi8.selectFrom(r2, r10); r2 = x;
+            x = lo8.selectFrom(r3, r11); r11 = hi8.selectFrom(r3, r11); r3 = x;
+            x = lo8.selectFrom(r4, r12); r12 = hi8.selectFrom(r4, r12); r4 = x;
+            x = lo8.selectFrom(r5, r13); r13 = hi8.selectFrom(r5, r13); r5 = x;
+            x = lo8.selectFrom(r6, r14); r14 = hi8.selectFrom(r6, r14); r6 = x;
+            x = lo8.selectFrom(r7, r15); r15 = hi8.selectFrom(r7, r15); r7 = x;
+            x = lo4.selectFrom(r0, r4); r4 = hi4.selectFrom(r0, r4); r0 = x;
+            x = lo4.selectFrom(r1, r5); r5 = hi4.selectFrom(r1, r5); r1 = x;
+            x = lo4.selectFrom(r2, r6); r6 = hi4.selectFrom(r2, r6); r2 = x;
+            x = lo4.selectFrom(r3, r7); r7 = hi4.selectFrom(r3, r7); r3 = x;
+            x = lo4.selectFrom(r8, r12); r12 = hi4.selectFrom(r8, r12); r8 = x;
+            x = lo4.selectFrom(r9, r13); r13 = hi4.selectFrom(r9, r13); r9 = x;
+            x = lo4.selectFrom(r10, r14); r14 = hi4.selectFrom(r10, r14); r10 = x;
+            x = lo4.selectFrom(r11, r15); r15 = hi4.selectFrom(r11, r15); r11 = x;
+            x = lo2.selectFrom(r0, r2); r2 = hi2.selectFrom(r0, r2); r0 = x;
+            x = lo2.selectFrom(r1, r3); r3 = hi2.selectFrom(r1, r3); r1 = x;
+            x = lo2.selectFrom(r4, r6); r6 = hi2.selectFrom(r4, r6); r4 = x;
+            x = lo2.selectFrom(r5, r7); r7 = hi2.selectFrom(r5, r7); r5 = x;
+            x = lo2.selectFrom(r8, r10); r10 = hi2.selectFrom(r8, r10); r8 = x;
+            x = lo2.selectFrom(r9, r11); r11 = hi2.selectFrom(r9, r11); r9 = x;
+            x = lo2.selectFrom(r12, r14); r14 = hi2.selectFrom(r12, r14); r12 = x;
+            x = lo2.selectFrom(r13, r15); r15 = hi2.selectFrom(r13, r15); r13 = x;
+            x = lo1.selectFrom(r0, r1); r1 = hi1.selectFrom(r0, r1); r0 = x;
+            x = lo1.selectFrom(r2, r3); r3 = hi1.selectFrom(r2, r3); r2 = x;
+            x = lo1.selectFrom(r4, r5); r5 = hi1.selectFrom(r4, r5); r4 = x;
+            x = lo1.selectFrom(r6, r7); r7 = hi1.selectFrom(r6, r7); r6 = x;
+            x = lo1.selectFrom(r8, r9); r9 = hi1.selectFrom(r8, r9); r8 = x;
+            x = lo1.selectFrom(r10, r11); r11 = hi1.selectFrom(r10, r11); r10 = x;
+            x = lo1.selectFrom(r12, r13); r13 = hi1.selectFrom(r12, r13); r12 = x;
+            x = lo1.selectFrom(r14, r15); r15 = hi1.selectFrom(r14, r15); r14 = x;
+            r0.intoArray(dst, d + (t + 0) * NR);
+            r1.intoArray(dst, d + (t + 1) * NR);
+            r2.intoArray(dst, d + (t + 2) * NR);
+            r3.intoArray(dst, d + (t + 3) * NR);
+            r4.intoArray(dst, d + (t + 4) * NR);
+            r5.intoArray(dst, d + (t + 5) * NR);
+            r6.intoArray(dst, d + (t + 6) * NR);
+            r7.intoArray(dst, d + (t + 7) * NR);
+            r8.intoArray(dst, d + (t + 8) * NR);
+            r9.intoArray(dst, d + (t + 9) * NR);
+            r10.intoArray(dst, d + (t + 10) * NR);
+            r11.intoArray(dst, d + (t + 11) * NR);
+            r12.intoArray(dst, d + (t + 12) * NR);
+            r13.intoArray(dst, d + (t + 13) * NR);
+            r14.intoArray(dst, d + (t + 14) * NR);
+            r15.intoArray(dst, d + (t + 15) * NR);
+        }
+        for (; t < len; t++) {
+            for (int q = 0; q < VL; q++) dst[d + t * NR + q] = b[src + q * ldb + t];
         }
     }
 
@@ -258,6 +354,20 @@ final class Gemm {
                 job.block(bi, i0, Math.min(rows, i0 + rowStep), j0, Math.min(cols, j0 + colStep));
             }
         });
+    }
+
+    /** Lane L of new row i (lo) takes lane L of row i, or lane L − h of row i + h when L has bit h; of new row i + h (hi) the reverse. */
+    private static float[] swapIndexes() {
+        float[] index = new float[8 * VL];
+        int round = 0;
+        for (int h = 8; h >= 1 && VL == 16; h /= 2, round++) {
+            for (int lane = 0; lane < VL; lane++) {
+                boolean high = (lane & h) != 0;
+                index[2 * round * VL + lane] = high ? VL + lane - h : lane;
+                index[(2 * round + 1) * VL + lane] = high ? VL + lane : lane + h;
+            }
+        }
+        return index;
     }
 
     private static int roundUp(int x, int step) {

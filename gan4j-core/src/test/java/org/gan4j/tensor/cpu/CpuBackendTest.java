@@ -170,6 +170,9 @@ class CpuBackendTest {
         // larger than one block of rows, of columns and of depth
         checkGemm(new Random(7), transposes.charAt(0) == 'T', transposes.charAt(1) == 'T', 203, 611, 300, 0.75f, -0.5f,
                   1, false, false, false, CPU);
+        // several depth slices, each packed in whole 16-deep blocks of a transposed B and a remainder
+        checkGemm(new Random(8), transposes.charAt(0) == 'T', transposes.charAt(1) == 'T', 70, 99, 801, 1, 0,
+                  1, false, false, false, CPU);
     }
 
     @Test
@@ -209,6 +212,8 @@ class CpuBackendTest {
         checkGemm(r, true, false, 64, 196, 300, 1, 0, 5, false, false, true, CPU);
         checkGemm(r, false, false, 33, 301, 75, 1, 0, 7, true, false, false, CPU);
         checkGemm(r, false, true, 130, 20, 40, 1, 0.5f, 9, false, true, false, CPU);
+        // a transposed B packed in whole register blocks, with depth runs that end inside one (a weight gradient)
+        checkGemm(r, false, true, 64, 200, 49, 1, 0, 6, false, false, true, CPU);
     }
 
     @Test
@@ -719,6 +724,10 @@ class CpuBackendTest {
         Storage again = cpu.allocate(5);
         assertSame(array, ((CpuStorage) again).array(), "the released array is reused");
         assertArrayEquals(new float[5], ((CpuStorage) again).array(), "and handed out zeroed");
+        cpu.fill(again, 5, 9f);
+        cpu.release(again);
+        assertArrayEquals(new float[] {9, 9, 9, 9, 9}, ((CpuStorage) cpu.allocateUninitialized(5)).array(),
+                          "an output that is to be overwritten is handed out as it was");
         assertNotSame(array, ((CpuStorage) cpu.allocate(5)).array());
         float[] values = {7, 8};
         Storage copy = cpu.fromArray(values);

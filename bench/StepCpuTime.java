@@ -1,0 +1,52 @@
+// Training images per CPU-second of one thread: the step of `gan4j bench`, timed by the thread's
+// CPU time, so that being descheduled on a shared machine does not count (other jobs still share
+// caches and memory bandwidth). Prints the median of 7 blocks and the heap allocated per step.
+//
+//   java --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "gan4j-cli/target/lib/*" bench/StepCpuTime.java dcgan28 64
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import org.gan4j.gan.GanLoss;
+import org.gan4j.gan.GanModel;
+import org.gan4j.gan.Generator;
+import org.gan4j.gan.ModelOptions;
+import org.gan4j.gan.Models;
+import org.gan4j.gan.TrainOptions;
+import org.gan4j.gan.Trainer;
+import org.gan4j.tensor.Backends;
+import org.gan4j.tensor.Rng;
+import org.gan4j.tensor.Tensor;
+import org.gan4j.tensor.cpu.CpuBackend;
+
+void main(String[] args) {
+    var clock = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    Backends.setDefault(new CpuBackend(1));
+    String name = args[0];
+    int batch = Integer.parseInt(args[1]);
+    GanModel m = Models.create(name, ModelOptions.defaults(), Rng.seeded(1));
+    Generator g = m.generator();
+    Trainer trainer = new Trainer(m, GanLoss.nonSaturating(), TrainOptions.defaults(), null, Rng.seeded(2));
+    int[] shape = new int[g.outputShape().length + 1];
+    shape[0] = batch;
+    System.arraycopy(g.outputShape(), 0, shape, 1, g.outputShape().length);
+    Tensor real = Tensor.rand(Rng.seeded(3), shape).mul(2f).sub(1f);
+
+    long warmEnd = clock.getCurrentThreadCpuTime() + 4_000_000_000L;
+    while (clock.getCurrentThreadCpuTime() < warmEnd) trainer.step(real, null);
+    double[] rates = new double[7];
+    long allocated = clock.getCurrentThreadAllocatedBytes(), steps = 0;
+    for (int b = 0; b < rates.length; b++) {
+        long start = clock.getCurrentThreadCpuTime(), n = 0;
+        while (clock.getCurrentThreadCpuTime() - start < 1_000_000_000L) {
+            trainer.step(real, null);
+            n++;
+        }
+        rates[b] = n * batch / ((clock.getCurrentThreadCpuTime() - start) / 1e9);
+        steps += n;
+    }
+    allocated = clock.getCurrentThreadAllocatedBytes() - allocated;
+    Arrays.sort(rates);
+    System.out.printf("%s b%d: %.1f img per CPU-second (blocks %.1f to %.1f), %.2f MB allocated per step%n",
+            name, batch, rates[3], rates[0], rates[6], allocated / 1e6 / steps);
+    System.exit(0);
+}

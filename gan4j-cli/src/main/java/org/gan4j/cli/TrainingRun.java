@@ -228,7 +228,7 @@ public final class TrainingRun {
         Map<String, String> meta = new HashMap<>();
         Map<String, Tensor> state = trainer.stateDict(meta);
         state.forEach((name, t) -> {
-            if (t.nonFiniteCount() > 0) throw new DivergenceException(step, name + " is not finite; checkpoint not written");
+            if (!t.allFinite()) throw new DivergenceException(step, name + " is not finite; checkpoint not written");
         });
         meta.put("batches", Long.toString(loader.position()));
         meta.put("model", config.model());

@@ -84,6 +84,17 @@ class QualityCommandsTest {
     }
 
     @Test
+    void classifierTrainingRejectsBadFlagsBeforeLoadingData() {
+        CommandLine r = CommandLine.run("classifier", "train", "--data", "mnist", "--max-shift", "9");
+        assertEquals(1, r.status());
+        assertEquals("gan4j: --max-shift must be in 0..8, got 9", r.err().strip());
+        r = CommandLine.run("classifier", "train", "--data", "mnist", "--epochs", "0");
+        assertEquals("gan4j: --epochs must be at least 1, got 0", r.err().strip());
+        r = CommandLine.run("classifier", "train", "--data", "stacked-mnist");
+        assertEquals("gan4j: --data: train the 'mnist' classifier, which judges stacked-mnist", r.err().strip());
+    }
+
+    @Test
     void imageFiguresNameTheirExtractorAndCounts() {
         Generator g = Models.create("dcgan28", ModelOptions.defaults().withWidth(8), Rng.seeded(1)).generator();
         DomainClassifier c = new DomainClassifier("tiny", new DomainClassifier.Architecture(1, 28, 4, 4, 8, 10), Rng.seeded(2));

@@ -186,12 +186,21 @@ public final class Tensor {
 
     /** Throws, naming {@code what}, if any value is NaN or infinite. */
     public Tensor checkFinite(String what) {
-        int bad = (int) nonFiniteCount();
-        if (bad > 0) {
-            throw new ArithmeticException(what + ": " + bad + " of " + numel() + " values of the " + shapeString(shape)
-                    + " tensor are NaN or infinite");
+        if (!allFinite()) {
+            throw new ArithmeticException(what + ": " + nonFiniteCount() + " of " + numel() + " values of the "
+                    + shapeString(shape) + " tensor are NaN or infinite");
         }
         return this;
+    }
+
+    /**
+     * Whether no value is NaN or infinite. One pass when they all are finite: a NaN or infinity
+     * makes the sum non-finite, and only then (finite values can overflow it too) are they counted.
+     */
+    public boolean allFinite() {
+        Tensor total = empty(backend, SCALAR);
+        backend.reduce(ReduceOp.SUM, storage(), total.storage, 1, numel(), 1);
+        return Float.isFinite(total.item()) || nonFiniteCount() == 0;
     }
 
     /** How many values are NaN or infinite. */

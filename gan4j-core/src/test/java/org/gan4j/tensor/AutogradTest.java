@@ -121,6 +121,10 @@ class AutogradTest {
             Autograd.setAnomalyMode(false);
         }
         assertEquals(2, Tensor.of(new float[] {1f, Float.NaN, Float.POSITIVE_INFINITY}, 3).nonFiniteCount());
+        assertFalse(Tensor.of(new float[] {1f, Float.NaN, 2f}, 3).allFinite());
+        assertFalse(Tensor.of(new float[] {Float.NEGATIVE_INFINITY, 1f}, 2).allFinite());
+        assertTrue(Tensor.of(new float[] {3e38f, 3e38f, 1f}, 3).allFinite(), "a sum that overflows is not a non-finite value");
+        assertTrue(Tensor.zeros(0).allFinite());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The CUDA driver API (libcuda.so.1) as far as gan4j uses it: device and primary context,
@@ -153,21 +154,20 @@ final class Driver {
 
     /** Runs a call that writes one pointer through its first argument and returns that pointer. */
     private MemorySegment pointerOut(String name, Call call) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            check(call.with(out), name);
-            return out.get(ADDRESS, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return written(name, ADDRESS, call, out -> out.get(ADDRESS, 0));
     }
 
     /** The same for a call that writes one int. */
     private int intOut(String name, Call call) {
+        return written(name, JAVA_INT, call, out -> out.get(JAVA_INT, 0));
+    }
+
+    /** Runs a call that writes one value of {@code layout} through its first argument, and reads that value. */
+    private <T> T written(String name, MemoryLayout layout, Call call, Function<MemorySegment, T> read) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_INT);
+            MemorySegment out = arena.allocate(layout);
             check(call.with(out), name);
-            return out.get(JAVA_INT, 0);
+            return read.apply(out);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -158,13 +158,12 @@ public final class Trainer {
     }
 
     private void checkFinite(Tensor t, String what) {
-        if (t.nonFiniteCount() > 0) throw new DivergenceException(step, what + " is " + t.item());
+        if (!t.allFinite()) throw new DivergenceException(step, what + " is " + t.item());
     }
 
     private void checkGradients(Map<String, Tensor> parameters, String network) {
         parameters.forEach((name, p) -> {
-            // one pass: a NaN or infinity makes the sum non-finite, and only then are they counted
-            if (p.grad() != null && !Float.isFinite(p.grad().sumAll().item()) && p.grad().nonFiniteCount() > 0) {
+            if (p.grad() != null && !p.grad().allFinite()) {
                 throw new DivergenceException(step, "gradient of " + network + "." + name + " has "
                         + p.grad().nonFiniteCount() + " non-finite values");
             }

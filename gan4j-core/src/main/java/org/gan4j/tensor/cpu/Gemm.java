@@ -29,7 +29,11 @@ final class Gemm {
     /** Elements of a row read at once when packing a transposed operand (one cache line). */
     private static final int TRANSPOSE_RUN = 16;
     /** Index vectors of {@link #packTransposed16}: for h = 8, 4, 2, 1 the lanes of the new rows i and i + h. */
-    private static final float[] SWAP = swapIndexes();
+    private static final float[] SWAP = swapIndexes(VL == 16 ? 16 : 0);
+    /** MR lanes: one k-step of an A sliver. */
+    private static final VectorSpecies<Float> SA = FloatVector.SPECIES_256;
+    /** Index vectors of {@link #packRows8}, as {@link #SWAP} for h = 4, 2, 1. */
+    private static final float[] SWAP8 = swapIndexes(MR);
 
     /** Per-thread packing buffers, reused across calls so a GEMM allocates nothing. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -173,8 +177,14 @@ final class Gemm {
                             // op(A)'s rows are contiguous in memory: read along them
                             for (int q = 0; q < len; q++) {
                                 int src = e * strideA + (pl + q) * lda + i, to = d + q * MR;
-                                for (int r = 0; r < span; r++) dst[to + r] = alpha * a[src + r];
+                                if (span == MR) {
+                                    FloatVector.fromArray(SA, a, src).mul(alpha).intoArray(dst, to);
+                                } else {
+                                    for (int r = 0; r < span; r++) dst[to + r] = alpha * a[src + r];
+                                }
                             }
+                        } else if (span == MR) {
+                            packRows8(a, e * strideA + i * lda + pl, lda, len, alpha, dst, d);
                         } else {
                             for (int r = 0; r < span; r++) {
                                 int src = e * strideA + (i + r) * lda + pl, to = d + r;
@@ -322,6 +332,52 @@ final class Gemm {
     }
 
     /**
+     * Packs alpha times MR = 8 rows of A, each contiguous along k, as a sliver (the MR values of
+     * one k side by side): 8×8 blocks are loaded row by row and transposed in registers, as in
+     * {@link #packTransposed16}.
+     */
+    private static void packRows8(float[] a, int src, int lda, int len, float alpha, float[] dst, int d) {
+        FloatVector lo4 = FloatVector.fromArray(SA, SWAP8, 0), hi4 = FloatVector.fromArray(SA, SWAP8, MR);
+        FloatVector lo2 = FloatVector.fromArray(SA, SWAP8, 2 * MR), hi2 = FloatVector.fromArray(SA, SWAP8, 3 * MR);
+        FloatVector lo1 = FloatVector.fromArray(SA, SWAP8, 4 * MR), hi1 = FloatVector.fromArray(SA, SWAP8, 5 * MR);
+        int t = 0;
+        for (; t + MR <= len; t += MR) {
+            FloatVector r0 = FloatVector.fromArray(SA, a, src + t).mul(alpha);
+            FloatVector r1 = FloatVector.fromArray(SA, a, src + lda + t).mul(alpha);
+            FloatVector r2 = FloatVector.fromArray(SA, a, src + 2 * lda + t).mul(alpha);
+            FloatVector r3 = FloatVector.fromArray(SA, a, src + 3 * lda + t).mul(alpha);
+            FloatVector r4 = FloatVector.fromArray(SA, a, src + 4 * lda + t).mul(alpha);
+            FloatVector r5 = FloatVector.fromArray(SA, a, src + 5 * lda + t).mul(alpha);
+            FloatVector r6 = FloatVector.fromArray(SA, a, src + 6 * lda + t).mul(alpha);
+            FloatVector r7 = FloatVector.fromArray(SA, a, src + 7 * lda + t).mul(alpha);
+            FloatVector x;
+            x = lo4.selectFrom(r0, r4); r4 = hi4.selectFrom(r0, r4); r0 = x;
+            x = lo4.selectFrom(r1, r5); r5 = hi4.selectFrom(r1, r5); r1 = x;
+            x = lo4.selectFrom(r2, r6); r6 = hi4.selectFrom(r2, r6); r2 = x;
+            x = lo4.selectFrom(r3, r7); r7 = hi4.selectFrom(r3, r7); r3 = x;
+            x = lo2.selectFrom(r0, r2); r2 = hi2.selectFrom(r0, r2); r0 = x;
+            x = lo2.selectFrom(r1, r3); r3 = hi2.selectFrom(r1, r3); r1 = x;
+            x = lo2.selectFrom(r4, r6); r6 = hi2.selectFrom(r4, r6); r4 = x;
+            x = lo2.selectFrom(r5, r7); r7 = hi2.selectFrom(r5, r7); r5 = x;
+            x = lo1.selectFrom(r0, r1); r1 = hi1.selectFrom(r0, r1); r0 = x;
+            x = lo1.selectFrom(r2, r3); r3 = hi1.selectFrom(r2, r3); r2 = x;
+            x = lo1.selectFrom(r4, r5); r5 = hi1.selectFrom(r4, r5); r4 = x;
+            x = lo1.selectFrom(r6, r7); r7 = hi1.selectFrom(r6, r7); r6 = x;
+            r0.intoArray(dst, d + t * MR);
+            r1.intoArray(dst, d + (t + 1) * MR);
+            r2.intoArray(dst, d + (t + 2) * MR);
+            r3.intoArray(dst, d + (t + 3) * MR);
+            r4.intoArray(dst, d + (t + 4) * MR);
+            r5.intoArray(dst, d + (t + 5) * MR);
+            r6.intoArray(dst, d + (t + 6) * MR);
+            r7.intoArray(dst, d + (t + 7) * MR);
+        }
+        for (; t < len; t++) {
+            for (int r = 0; r < MR; r++) dst[d + t * MR + r] = alpha * a[src + r * lda + t];
+        }
+    }
+
+    /**
      * C_b = alpha·op(A_b)·op(B_b) + beta·C_b for every b &lt; batch; see
      * {@link org.gan4j.tensor.Backend#gemm} for the argument conventions.
      */
@@ -339,14 +395,8 @@ final class Gemm {
         int depth = fold == Fold.DEPTH ? batch * k : k;
         var job = new Job(transA, transB, m, n, k, alpha, beta, a, lda, strideA, b, ldb, strideB, c, ldc, strideC,
                           fold, depth);
-        // Enough blocks of C for every thread: split columns into NC panels, then rows, then narrower panels.
-        int want = parallel.threads() == 1 ? 1 : 2 * parallel.threads();
-        int colParts = Math.ceilDiv(cols, NC);
-        int rowParts = Math.max(1, Math.min(Math.ceilDiv(want, batches * colParts), rows / (2 * MR)));
-        if (batches * colParts * rowParts < want) {
-            colParts = Math.max(colParts, Math.min(Math.ceilDiv(cols, NR), Math.ceilDiv(want, batches * rowParts)));
-        }
-        int colStep = roundUp(Math.ceilDiv(cols, colParts), NR), rowStep = roundUp(Math.ceilDiv(rows, rowParts), MR);
+        int[] parts = partition(parallel.threads(), batches, rows, cols);
+        int colStep = roundUp(Math.ceilDiv(cols, parts[1]), NR), rowStep = roundUp(Math.ceilDiv(rows, parts[0]), MR);
         int nCol = Math.ceilDiv(cols, colStep), nRow = Math.ceilDiv(rows, rowStep), perEntry = nCol * nRow;
         parallel.parallelFor(batches * perEntry, 1, (from, to) -> {
             for (int t = from; t < to; t++) {
@@ -356,15 +406,43 @@ final class Gemm {
         });
     }
 
-    /** Lane L of new row i (lo) takes lane L of row i, or lane L − h of row i + h when L has bit h; of new row i + h (hi) the reverse. */
-    private static float[] swapIndexes() {
-        float[] index = new float[8 * VL];
+    /**
+     * How many parts to split C's rows and columns into, {rowParts, colParts}: enough blocks for
+     * two per thread, at the least packing. Every row part packs all of B's columns and every
+     * column part all of A's rows, so the split costs rowParts·cols + colParts·rows packed
+     * elements per unit of depth: thin products (m = 64 against n = 512) split their columns.
+     */
+    static int[] partition(int threads, int batches, int rows, int cols) {
+        int want = threads == 1 ? 1 : 2 * threads;
+        int minCols = Math.ceilDiv(cols, NC), maxCols = Math.max(minCols, Math.ceilDiv(cols, NR));
+        int maxRows = Math.max(1, rows / (2 * MR));
+        int[] best = null;
+        long bestShortfall = 0, bestCost = 0;
+        for (int r = 1; r <= Math.min(maxRows, want); r++) {
+            int c = Math.min(maxCols, Math.max(minCols, Math.ceilDiv(want, batches * r)));
+            long shortfall = Math.max(0, want - (long) batches * r * c), cost = (long) r * cols + (long) c * rows;
+            if (best == null || shortfall < bestShortfall || shortfall == bestShortfall && cost < bestCost) {
+                best = new int[] {r, c};
+                bestShortfall = shortfall;
+                bestCost = cost;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The index vectors of a lanes×lanes transpose in registers, for h = lanes/2, ..., 1: lane L
+     * of new row i (lo) takes lane L of row i, or lane L − h of row i + h when L has bit h; of new
+     * row i + h (hi) the reverse. Empty for lanes = 0.
+     */
+    private static float[] swapIndexes(int lanes) {
+        float[] index = new float[2 * Integer.numberOfTrailingZeros(Math.max(lanes, 1)) * lanes];
         int round = 0;
-        for (int h = 8; h >= 1 && VL == 16; h /= 2, round++) {
-            for (int lane = 0; lane < VL; lane++) {
+        for (int h = lanes / 2; h >= 1; h /= 2, round++) {
+            for (int lane = 0; lane < lanes; lane++) {
                 boolean high = (lane & h) != 0;
-                index[2 * round * VL + lane] = high ? VL + lane - h : lane;
-                index[(2 * round + 1) * VL + lane] = high ? VL + lane : lane + h;
+                index[2 * round * lanes + lane] = high ? lanes + lane - h : lane;
+                index[(2 * round + 1) * lanes + lane] = high ? lanes + lane : lane + h;
             }
         }
         return index;

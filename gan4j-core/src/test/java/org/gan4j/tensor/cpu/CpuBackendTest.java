@@ -183,6 +183,18 @@ class CpuBackendTest {
     }
 
     @Test
+    void gemmSplitsThinProductsByColumnsAndTallOnesByRows() {
+        // {row parts, column parts} at two threads: four blocks, packing as little as possible
+        assertArrayEquals(new int[] {1, 4}, Gemm.partition(2, 1, 64, 512), "m = 64: B is packed once");
+        assertArrayEquals(new int[] {4, 1}, Gemm.partition(2, 1, 512, 64), "n = 64: A is packed once");
+        assertArrayEquals(new int[] {2, 2}, Gemm.partition(2, 1, 1024, 784));
+        assertArrayEquals(new int[] {1, 7}, Gemm.partition(2, 1, 128, 64 * 49), "panels of B are enough blocks");
+        assertArrayEquals(new int[] {1, 1}, Gemm.partition(2, 8, 64, 64), "unfolded batch entries are enough blocks");
+        assertArrayEquals(new int[] {1, 1}, Gemm.partition(1, 1, 64, 512), "one thread: one block");
+        assertArrayEquals(new int[] {1, 1}, Gemm.partition(2, 1, 8, 16), "too small to split");
+    }
+
+    @Test
     void gemmBatchedWithStrides() {
         Random r = new Random(11);
         checkGemm(r, false, false, 17, 33, 7, 1, 0, 4, false, false, false, CPU);
@@ -746,6 +758,25 @@ class CpuBackendTest {
         assertThrows(IllegalStateException.class, () -> ((CpuStorage) s).array());
         assertThrows(IllegalStateException.class, () -> cpu.unary(UnaryOp.NEG, 0, s, cpu.allocate(4), 4));
         assertThrows(IllegalStateException.class, () -> cpu.read(s, new float[4]));
+    }
+
+    @Test
+    void parkedHelpersWakeForTheNextLoop() throws InterruptedException {
+        var parallel = new Parallel(2);
+        for (int round = 0; round < 20; round++) {
+            Thread.sleep(5);   // far longer than helpers spin: they park
+            var names = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+            parallel.parallelFor(8, 1, (from, to) -> {
+                names.add(Thread.currentThread().getName());
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            if (names.contains("gan4j-cpu")) return;
+        }
+        fail("no helper took part in 20 loops started after it had parked");
     }
 
     @Test

@@ -79,8 +79,8 @@ public class SpectralNorm extends Module {
                 u.assign(normalize(w.matmul(v.reshape(cols, 1)).reshape(rows)));
             }
             // copies: the buffers change in place at the next forward, while this graph may still need them
-            uNow = u.mul(1f);
-            vNow = v.mul(1f);
+            uNow = u.copy();
+            vNow = v.copy();
         }
         return layer.forward(x, divideBySigma(weight, uNow, vNow));
     }

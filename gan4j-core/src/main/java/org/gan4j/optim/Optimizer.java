@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Scope;
 import org.gan4j.tensor.Tensor;
 
@@ -152,12 +151,10 @@ public abstract class Optimizer {
      */
     public Saved save() {
         List<Map<String, Tensor>> copies = new ArrayList<>();
-        try (var ng = Autograd.noGrad()) {
-            for (Map<String, Tensor> s : state) {
-                Map<String, Tensor> c = new LinkedHashMap<>();
-                s.forEach((name, t) -> c.put(name, t.mul(1f)));
-                copies.add(c);
-            }
+        for (Map<String, Tensor> s : state) {
+            Map<String, Tensor> c = new LinkedHashMap<>();
+            s.forEach((name, t) -> c.put(name, t.copy()));
+            copies.add(c);
         }
         return new Saved(steps, paramSteps.clone(), copies);
     }

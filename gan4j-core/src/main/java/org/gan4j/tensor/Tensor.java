@@ -270,6 +270,11 @@ public final class Tensor {
         return new Tensor(backend, storage, shape);
     }
 
+    /** A copy of the values in new memory, with no history: for state that must outlive in-place updates. */
+    public Tensor copy() {
+        return output(backend, shape).assign(this);
+    }
+
     /** Backpropagates from this one-element tensor into every leaf that requires a gradient. */
     public void backward() {
         if (numel() != 1) throw new IllegalStateException("backward: output of shape " + shapeString(shape)
@@ -284,11 +289,7 @@ public final class Tensor {
 
     void accumulateGrad(Tensor g) {
         if (grad == null) {
-            grad = Scope.outside(() -> {
-                Tensor copy = empty(backend, shape);
-                backend.copyStrided(g.storage(), 0, contiguousStrides(shape), copy.storage, 0, contiguousStrides(shape), shape);
-                return copy;
-            });
+            grad = Scope.outside(g::copy);
         } else {
             backend.binary(BinaryOp.ADD, grad.storage(), contiguousStrides(shape), g.storage(), contiguousStrides(shape),
                     grad.storage(), shape);

@@ -50,6 +50,16 @@ class AutogradTest {
     }
 
     @Test
+    void copyHasItsOwnMemoryAndNoHistory() {
+        Tensor x = leaf(1, 2);
+        Tensor c = x.copy();
+        assertFalse(c.requiresGrad());
+        assertTrue(c.isLeaf());
+        x.assign(Tensor.of(new float[] {5, 6}, 2));    // in place, as optimizers and power iterations do
+        assertArrayEquals(new float[] {1, 2}, c.toArray());
+    }
+
+    @Test
     void frozenLeavesReceiveNoGradient() {
         Tensor frozen = leaf(1, 2).requiresGrad(false);
         Tensor live = leaf(3, 4);

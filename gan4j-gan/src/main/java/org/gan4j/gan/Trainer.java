@@ -118,9 +118,7 @@ public final class Trainer {
         private final Optimizer.Saved optimizer = optD.save();
 
         SavedDiscriminator() {
-            try (var ng = Autograd.noGrad()) {
-                model.discriminator().stateDict().forEach((k, v) -> weights.put(k, v.mul(1f)));
-            }
+            model.discriminator().stateDict().forEach((k, v) -> weights.put(k, v.copy()));
         }
 
         void restore() {
@@ -157,8 +155,10 @@ public final class Trainer {
         }
     }
 
-    private void checkFinite(Tensor t, String what) {
-        if (!t.allFinite()) throw new DivergenceException(step, what + " is " + t.item());
+    /** For a loss: one value, so reading it back is the whole check. */
+    private void checkFinite(Tensor loss, String what) {
+        float value = loss.item();
+        if (!Float.isFinite(value)) throw new DivergenceException(step, what + " is " + value);
     }
 
     private void checkGradients(Map<String, Tensor> parameters, String network) {

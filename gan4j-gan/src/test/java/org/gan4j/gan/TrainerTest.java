@@ -178,6 +178,15 @@ class TrainerTest {
     }
 
     @Test
+    void aNonFiniteLossNamesItself() {
+        Trainer t = trainer("mlp2d", TrainOptions.defaults(), 3);
+        float[] real = ringBatch(32, Rng.seeded(1)).toArray();
+        real[5] = Float.NaN;
+        var e = assertThrows(DivergenceException.class, () -> t.step(Tensor.of(real, 32, 2), null));
+        assertEquals("step 1: D's loss is NaN", e.getMessage());
+    }
+
+    @Test
     void unknownNamesAreRejectedWithTheKnownOnes() {
         var e = assertThrows(IllegalArgumentException.class, () -> Models.create("resnet", ModelOptions.defaults(), Rng.seeded(1)));
         assertTrue(e.getMessage().contains("mlp, dcgan28"), e.getMessage());

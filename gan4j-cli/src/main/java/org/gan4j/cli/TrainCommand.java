@@ -147,7 +147,6 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Devices.select(device);
         RunDirectory dir;
         RunConfig config;
         if (resume != null) {
@@ -161,6 +160,7 @@ final class TrainCommand implements Callable<Integer> {
             if (Files.exists(dir.config())) throw new CliException(dir.root() + " already holds a run; use --resume " + dir.root() + " or another --out");
             config = null;
         }
+        Devices.select(device);   // after the flags are checked: a bad flag is named even where the device is missing
         Dataset dataset = DataSources.open(config != null ? config.data() : data, config != null ? path(config.dataDir()) : dataDir);
         if (config == null) {
             if (batchSize > dataset.size()) {

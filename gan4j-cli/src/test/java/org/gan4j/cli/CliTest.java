@@ -86,6 +86,9 @@ class CliTest {
         CommandLine batch = CommandLine.run(args(SMALL, "--batch-size", "1000000", "--out", run.toString()));
         assertEquals(1, batch.status());
         assertTrue(batch.err().contains("larger than the dataset"), batch.err());
+        CommandLine beforeDevice = CommandLine.run("train", "--device", "cuda", "--batch-size", "0", "--out", run.toString());
+        assertEquals(1, beforeDevice.status());
+        assertTrue(beforeDevice.err().contains("--batch-size must be at least 1"), beforeDevice.err());
         CommandLine flag = CommandLine.run("train", "--bogus");
         assertEquals(2, flag.status());
         assertTrue(flag.err().contains("--bogus"), flag.err());

@@ -19,6 +19,8 @@ public final class Tensor {
     private final int[] shape;
     private boolean requiresGrad;
     private Tensor grad;
+    /** zeroGrad() was called: grad's memory is kept, and the next gradient overwrites it instead of adding. */
+    private boolean gradZeroed;
     private Autograd.Node node;
 
     private Tensor(Backend backend, Storage storage, int[] shape) {
@@ -249,6 +251,10 @@ public final class Tensor {
 
     /** The accumulated gradient of a leaf, or null before any backward pass reached it. */
     public Tensor grad() {
+        if (gradZeroed) {
+            backend.fill(grad.storage(), grad.numel(), 0f);
+            gradZeroed = false;
+        }
         return grad;
     }
 
@@ -258,11 +264,15 @@ public final class Tensor {
             throw new IllegalArgumentException("setGrad: gradient " + shapeString(g.shape) + " for tensor " + shapeString(shape));
         }
         grad = g;
+        gradZeroed = false;
     }
 
-    /** Zeroes the gradient in place, keeping its memory for the next step. */
+    /**
+     * Zeroes the gradient, keeping its memory for the next step. The zeros are written only if
+     * the gradient is read before a backward pass reaches this tensor, which overwrites it.
+     */
     public void zeroGrad() {
-        if (grad != null) backend.fill(grad.storage(), grad.numel(), 0f);
+        gradZeroed = grad != null;
     }
 
     /** The same values with no history: gradients stop here. */
@@ -290,6 +300,9 @@ public final class Tensor {
     void accumulateGrad(Tensor g) {
         if (grad == null) {
             grad = Scope.outside(g::copy);
+        } else if (gradZeroed) {
+            grad.assign(g);
+            gradZeroed = false;
         } else {
             backend.binary(BinaryOp.ADD, grad.storage(), contiguousStrides(shape), g.storage(), contiguousStrides(shape),
                     grad.storage(), shape);

@@ -27,6 +27,18 @@ class AutogradTest {
     }
 
     @Test
+    void aZeroedGradientKeepsItsMemoryAndTakesTheNextGradientAlone() {
+        Tensor x = leaf(1, 2, 3);
+        x.mul(x).sumAll().backward();
+        Tensor kept = x.grad();
+        x.zeroGrad();
+        x.mul(3f).sumAll().backward();             // 3, not 2x + 3
+        x.mul(x).sumAll().backward();              // then + 2x
+        assertArrayEquals(new float[] {5, 7, 9}, x.grad().toArray());
+        assertTrue(kept == x.grad(), "the gradient's memory is reused");
+    }
+
+    @Test
     void oneModuleCalledTwiceAddsBothContributions() {
         Tensor w = leaf(2);
         Tensor a = Tensor.of(new float[] {3}, 1), b = Tensor.of(new float[] {5}, 1);

@@ -231,9 +231,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void col2im(Storage cols, Storage x, ConvGeometry g) {
         float[] in = array(cols), o = array(x);
+        var plan = Conv.Gather.of(g);
         int work = g.kh() * g.kw() * g.outputPixels();
         parallel.parallelFor(g.n() * g.c(), Math.max(1, GRAIN / Math.max(work, 1)), (from, to) -> {
-            for (int t = from; t < to; t++) Conv.col2im(in, o, g, t / g.c(), t % g.c());
+            for (int t = from; t < to; t++) Conv.col2im(in, o, g, plan, t / g.c(), t % g.c());
         });
     }
 

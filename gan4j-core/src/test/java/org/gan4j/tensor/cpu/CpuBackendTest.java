@@ -533,6 +533,7 @@ class CpuBackendTest {
         new ConvGeometry(2, 2, 6, 7, 3, 2, 2, 1, 1, 0, 3, 6),
         ConvGeometry.of(0, 2, 4, 4, 3, 3, 1, 1),
         ConvGeometry.of(4, 17, 14, 14, 4, 4, 2, 1),
+        ConvGeometry.of(2, 3, 40, 36, 4, 4, 2, 1),    // image rows of three vector chunks
     };
 
     private static float[] refIm2col(float[] x, ConvGeometry g) {

@@ -61,7 +61,7 @@ final class SweepCommand implements Callable<Integer> {
             if (a.equals("--out") || a.equals("--resume")) throw new CliException("--base: " + a + " is set by the sweep itself");
         }
         List<Combination> runs = combinations(axes, baseArgs);
-        for (Combination c : runs) parse(new TrainCommand(), c.args(), c.name());   // every run's options are checked before any trains
+        runs.forEach(SweepCommand::check);   // every run's options are checked before any trains
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -109,6 +109,17 @@ final class SweepCommand implements Callable<Integer> {
             runs.add(new Combination(dirName, values, args));
         }
         return runs;
+    }
+
+    /** The run's options parse and pass train's own checks. */
+    private static void check(Combination run) {
+        TrainCommand command = new TrainCommand();
+        parse(command, run.args(), run.name());
+        try {
+            command.validate();
+        } catch (CliException e) {
+            throw new CliException("run " + run.name() + ": " + e.getMessage());
+        }
     }
 
     private static void parse(TrainCommand command, List<String> args, String run) {

@@ -208,7 +208,8 @@ final class TrainCommand implements Callable<Integer> {
         return (long) epochs * Math.max(1, datasetSize / batch);
     }
 
-    private void validate() {
+    /** Checks the options of a new run (a resumed run takes its run directory's). */
+    void validate() {
         if (!Models.NAMES.contains(model)) throw new CliException("--model: unknown model '" + model + "' (known: " + String.join(", ", Models.NAMES) + ")");
         if (!GanLoss.NAMES.contains(loss)) throw new CliException("--loss: unknown loss '" + loss + "' (known: " + String.join(", ", GanLoss.NAMES) + ")");
         if (batchSize < 1) throw new CliException("--batch-size must be at least 1, got " + batchSize);

@@ -130,6 +130,10 @@ class CollapseCommandsTest {
         assertEquals(1, r.status());
         assertTrue(r.err().contains("no-such-option"), r.err());
         assertTrue(!Files.exists(tmp.resolve("y")), "nothing is trained when a run's options are wrong");
+        r = CommandLine.run("sweep", "--base", BASE, "--grid", "label-smoothing=0.1,1.5", "--out", tmp.resolve("z").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("run label-smoothing=1.5: --label-smoothing must be in [0, 1)"), r.err());
+        assertTrue(!Files.exists(tmp.resolve("z")), "a value that train refuses is caught before any run starts");
     }
 
     private static List<Integer> shape(org.gan4j.tensor.Tensor t) {

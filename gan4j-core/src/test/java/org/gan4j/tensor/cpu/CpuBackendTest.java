@@ -191,7 +191,7 @@ class CpuBackendTest {
         assertArrayEquals(new int[] {1, 7}, Gemm.partition(2, 1, 128, 64 * 49), "panels of B are enough blocks");
         assertArrayEquals(new int[] {1, 1}, Gemm.partition(2, 8, 64, 64), "unfolded batch entries are enough blocks");
         assertArrayEquals(new int[] {1, 1}, Gemm.partition(1, 1, 64, 512), "one thread: one block");
-        assertArrayEquals(new int[] {1, 1}, Gemm.partition(2, 1, 8, 16), "too small to split");
+        assertArrayEquals(new int[] {1, 1}, Gemm.partition(2, 1, 8, 8), "too small to split, whatever the vector length");
     }
 
     @Test

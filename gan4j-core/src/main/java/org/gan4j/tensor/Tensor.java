@@ -107,16 +107,17 @@ public final class Tensor {
 
     /** A fresh zero-filled tensor owned by the current scope. */
     static Tensor empty(Backend backend, int[] shape) {
-        checkShape(shape);
-        Storage s = backend.allocate(numel(shape));
-        Scope.register(backend, s);
-        return new Tensor(backend, s, shape);
+        return allocated(backend, shape, true);
     }
 
     /** Like {@link #empty}, with unspecified contents: only for outputs the kernel then writes in full. */
     private static Tensor output(Backend backend, int[] shape) {
+        return allocated(backend, shape, false);
+    }
+
+    private static Tensor allocated(Backend backend, int[] shape, boolean zeroed) {
         checkShape(shape);
-        Storage s = backend.allocateUninitialized(numel(shape));
+        Storage s = zeroed ? backend.allocate(numel(shape)) : backend.allocateUninitialized(numel(shape));
         Scope.register(backend, s);
         return new Tensor(backend, s, shape);
     }
@@ -200,7 +201,7 @@ public final class Tensor {
      * makes the sum non-finite, and only then (finite values can overflow it too) are they counted.
      */
     public boolean allFinite() {
-        Tensor total = empty(backend, SCALAR);
+        Tensor total = output(backend, SCALAR);
         backend.reduce(ReduceOp.SUM, storage(), total.storage, 1, numel(), 1);
         return Float.isFinite(total.item()) || nonFiniteCount() == 0;
     }

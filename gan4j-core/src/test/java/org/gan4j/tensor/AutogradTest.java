@@ -39,6 +39,17 @@ class AutogradTest {
     }
 
     @Test
+    void aGradientSetAfterZeroingIsKeptAsSet() {
+        Tensor x = leaf(1, 2);
+        x.mul(x).sumAll().backward();
+        x.zeroGrad();
+        x.setGrad(Tensor.of(new float[] {7, 8}, 2));
+        assertArrayEquals(new float[] {7, 8}, x.grad().toArray(), "not zeroed afterwards");
+        x.sumAll().backward();
+        assertArrayEquals(new float[] {8, 9}, x.grad().toArray(), "and added to");
+    }
+
+    @Test
     void oneModuleCalledTwiceAddsBothContributions() {
         Tensor w = leaf(2);
         Tensor a = Tensor.of(new float[] {3}, 1), b = Tensor.of(new float[] {5}, 1);

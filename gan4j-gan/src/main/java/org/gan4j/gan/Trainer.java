@@ -65,10 +65,9 @@ public final class Trainer {
 
                 // 5. y_f = D(f) with D's parameters frozen; loss_G = -log(y_f) (non-saturating)
                 d.requiresGrad(false);
-                Tensor lg;
                 try {
-                    lg = loss.generator(d.score(withInstanceNoise(fake), fakeLabels));
-                    checkFinite(lg, "G's loss");
+                    Tensor lg = loss.generator(d.score(withInstanceNoise(fake), fakeLabels));
+                    lossG = finiteValue(lg, "G's loss");
                     optG.zeroGrad();
                     lg.backward();
                 } finally {
@@ -80,14 +79,13 @@ public final class Trainer {
                 // 6. step only G's optimizer
                 optG.step();
                 if (ema != null) ema.update(g);
-                lossG = lg.item();
             }
-            return new StepStats(step, ds.loss().item(), lossG, meanProbability(ds.yReal()), meanProbability(ds.yFake()));
+            return new StepStats(step, ds.loss(), lossG, meanProbability(ds.yReal()), meanProbability(ds.yFake()));
         }
     }
 
-    /** D's loss and its outputs, read back only for the step's statistics (not for the look-ahead updates). */
-    private record DiscriminatorStep(Tensor loss, Tensor yReal, Tensor yFake) {
+    /** D's loss (its value) and its outputs, for the step's statistics (unused after the look-ahead updates). */
+    private record DiscriminatorStep(float loss, Tensor yReal, Tensor yFake) {
     }
 
     /** Phases 2 to 4: D judges the real batch and the (detached) fakes, and only D's optimizer steps. */
@@ -102,14 +100,14 @@ public final class Trainer {
         if (loss.needsGradientPenalty()) {
             lossD = lossD.add(GradientPenalty.wgan(d, real, fake, labels, rng).mul(options.gradientPenalty()));
         }
-        checkFinite(lossD, "D's loss");
+        float valueD = finiteValue(lossD, "D's loss");
 
         // 4. step only D's optimizer: it holds only D's parameters
         optD.zeroGrad();
         lossD.backward();
         checkGradients(d.namedParameters(), "discriminator");
         optD.step();
-        return new DiscriminatorStep(lossD, yReal, yFake);
+        return new DiscriminatorStep(valueD, yReal, yFake);
     }
 
     /** D's weights, buffers and optimizer state, copied in the step's scope. */
@@ -155,10 +153,11 @@ public final class Trainer {
         }
     }
 
-    /** For a loss: one value, so reading it back is the whole check. */
-    private void checkFinite(Tensor loss, String what) {
+    /** A loss's value, read back once: for the check and for the step's statistics. */
+    private float finiteValue(Tensor loss, String what) {
         float value = loss.item();
         if (!Float.isFinite(value)) throw new DivergenceException(step, what + " is " + value);
+        return value;
     }
 
     private void checkGradients(Map<String, Tensor> parameters, String network) {

@@ -70,16 +70,20 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Storage allocateUninitialized(int n) {
-        float[] a = recycled(n);
-        return new CpuStorage(a == null ? new float[n] : a);
+        return new CpuStorage(uninitialized(n));
     }
 
     @Override
     public Storage fromArray(float[] values) {
-        float[] a = recycled(values.length);
-        if (a == null) a = new float[values.length];
+        float[] a = uninitialized(values.length);
         System.arraycopy(values, 0, a, 0, values.length);
         return new CpuStorage(a);
+    }
+
+    /** A recycled array of n floats (old contents), or a new one. */
+    private float[] uninitialized(int n) {
+        float[] a = recycled(n);
+        return a == null ? new float[n] : a;
     }
 
     private float[] recycled(int n) {

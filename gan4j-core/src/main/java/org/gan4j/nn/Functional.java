@@ -1,7 +1,6 @@
 package org.gan4j.nn;
 
 import java.util.Arrays;
-import java.util.stream.IntStream;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.ConvGeometry;
 import org.gan4j.tensor.Rng;
@@ -66,30 +65,16 @@ public final class Functional {
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                    boolean training, float momentum, float eps) {
-        int[] axes = IntStream.range(0, x.dim()).filter(a -> a != 1).toArray();
-        int[] channelShape = new int[x.dim()];
-        Arrays.fill(channelShape, 1);
-        channelShape[1] = x.size(1);
-        Tensor centered, var;
-        if (training) {
-            Tensor mean = x.mean(axes, true);
-            centered = x.sub(mean);
-            var = centered.mul(centered).mean(axes, true);
-            if (runningMean != null) {
-                int n = x.numel() / x.size(1);
-                try (var ng = Autograd.noGrad()) {
-                    runningMean.assign(runningMean.mul(1 - momentum).add(mean.detach().reshape(-1).mul(momentum)));
-                    runningVar.assign(runningVar.mul(1 - momentum).add(var.detach().reshape(-1).mul(momentum * n / Math.max(1, n - 1f))));
-                }
+        if (!training) return Tensor.batchNorm(x, runningMean, runningVar, weight, bias, eps, false);
+        Tensor[] moments = x.channelMoments();
+        if (runningMean != null) {
+            int n = x.numel() / x.size(1);
+            try (var ng = Autograd.noGrad()) {
+                runningMean.assign(runningMean.mul(1 - momentum).add(moments[0].mul(momentum)));
+                runningVar.assign(runningVar.mul(1 - momentum).add(moments[1].mul(momentum * n / Math.max(1, n - 1f))));
             }
-        } else {
-            centered = x.sub(runningMean.reshape(channelShape));
-            var = runningVar.reshape(channelShape);
         }
-        // the weight joins the per-channel divisor, so the full-size tensor takes one pass, not two
-        Tensor std = var.add(eps).sqrt();
-        Tensor y = weight == null ? centered.div(std) : centered.mul(weight.reshape(channelShape).div(std));
-        return bias == null ? y : y.add(bias.reshape(channelShape));
+        return Tensor.batchNorm(x, moments[0], moments[1], weight, bias, eps, true);
     }
 
     /** Layer normalization over the trailing {@code normalizedDims} axes (biased variance). */

@@ -94,6 +94,73 @@ public interface Backend {
     /** The adjoint of im2col: x [n, c, h, w] becomes the sum of the column entries that unfold from each of its values (x is overwritten). */
     void col2im(Storage cols, Storage x, ConvGeometry g);
 
+    // ---- batch normalization ----------------------------------------------------------------
+    //
+    // x viewed as [outer, channels, inner]: channel c's values are the runs x[o, c, :]. The
+    // defaults compose the kernels above; a backend overrides them with one pass each.
+
+    /** Per channel: the mean and the biased variance of its values. */
+    default void channelMoments(Storage x, int outer, int channels, int inner, Storage mean, Storage var) {
+        int[] shape = {outer, channels, inner}, dense = {channels * inner, inner, 1}, perChannel = {0, 1, 0};
+        Storage deviation = allocateUninitialized(outer * channels * inner);
+        try {
+            channelSum(x, outer, channels, inner, mean);
+            unary(UnaryOp.MUL_SCALAR, 1f / (outer * inner), mean, mean, channels);
+            binary(BinaryOp.SUB, x, dense, mean, perChannel, deviation, shape);
+            binary(BinaryOp.MUL, deviation, dense, deviation, dense, deviation, shape);
+            channelSum(deviation, outer, channels, inner, var);
+            unary(UnaryOp.MUL_SCALAR, 1f / (outer * inner), var, var, channels);
+        } finally {
+            release(deviation);
+        }
+    }
+
+    /** Per channel: Σ g and Σ g·(x − center[c]), the sums of batch norm's backward pass. */
+    default void channelGradSums(Storage g, Storage x, Storage center, int outer, int channels, int inner,
+                                 Storage sumG, Storage sumGX) {
+        int[] shape = {outer, channels, inner}, dense = {channels * inner, inner, 1}, perChannel = {0, 1, 0};
+        Storage product = allocateUninitialized(outer * channels * inner);
+        try {
+            channelSum(g, outer, channels, inner, sumG);
+            binary(BinaryOp.SUB, x, dense, center, perChannel, product, shape);
+            binary(BinaryOp.MUL, product, dense, g, dense, product, shape);
+            channelSum(product, outer, channels, inner, sumGX);
+        } finally {
+            release(product);
+        }
+    }
+
+    /**
+     * Per channel: {@code out = (x − center[c])·scale[c] + shift[c]}, plus {@code y·yScale[c]}
+     * when y is not null (batch norm's output, and its input gradient).
+     */
+    default void channelAffine(Storage x, Storage center, Storage scale, Storage shift, Storage y, Storage yScale,
+                               int outer, int channels, int inner, Storage out) {
+        int[] shape = {outer, channels, inner}, dense = {channels * inner, inner, 1}, perChannel = {0, 1, 0};
+        binary(BinaryOp.SUB, x, dense, center, perChannel, out, shape);
+        binary(BinaryOp.MUL, out, dense, scale, perChannel, out, shape);
+        binary(BinaryOp.ADD, out, dense, shift, perChannel, out, shape);
+        if (y == null) return;
+        Storage term = allocateUninitialized(outer * channels * inner);
+        try {
+            binary(BinaryOp.MUL, y, dense, yScale, perChannel, term, shape);
+            binary(BinaryOp.ADD, out, dense, term, dense, out, shape);
+        } finally {
+            release(term);
+        }
+    }
+
+    /** Σ over outer and inner of each channel, into sum [channels]. */
+    private void channelSum(Storage x, int outer, int channels, int inner, Storage sum) {
+        Storage rows = allocateUninitialized(outer * channels);
+        try {
+            reduce(ReduceOp.SUM, x, rows, outer * channels, inner, 1);
+            reduce(ReduceOp.SUM, rows, sum, 1, outer, channels);
+        } finally {
+            release(rows);
+        }
+    }
+
     // ---- randomness and optimizers --------------------------------------------------------
 
     /** Fills n values from Philox-4x32-10 as {@link Philox#fill} defines them. */

@@ -12,6 +12,7 @@ import org.gan4j.nn.MinibatchDiscrimination;
 import org.gan4j.nn.MinibatchStdDev;
 import org.gan4j.nn.SpectralNorm;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -154,6 +155,34 @@ class GradCheckTest {
                         randn(2, 3, 2, 2), uniform(0.5, 1.5, 3), randn(3)),
                 check("layerNorm", t -> Functional.layerNorm(t[0], 2, t[1], t[2], 1e-5f),
                         randn(3, 2, 4), uniform(0.5, 1.5, 2, 4), randn(2, 4)));
+    }
+
+    /**
+     * batchNorm's first-order gradient takes its one-pass kernels, a gradient built with
+     * createGraph the ordinary ops: the two agree, on features and images of odd sizes.
+     */
+    @Test
+    void batchNormOnePassGradientMatchesItsGraph() {
+        for (int[] shape : new int[][] {{64, 512}, {3, 37}, {2, 5, 49}, {4, 3, 5, 5}}) {
+            for (boolean training : new boolean[] {true, false}) {
+                int c = shape[1];
+                Tensor x = randn(shape).mul(2f).add(3f).requiresGrad(true), w = uniform(0.5, 1.5, c).requiresGrad(true);
+                Tensor b = randn(c).requiresGrad(true), seed = randn(shape);
+                Tensor runningMean = training ? null : randn(c).add(3f), runningVar = training ? null : uniform(3, 5, c);
+                Tensor loss = Functional.batchNorm(x, runningMean, runningVar, w, b, training, 0.1f, 1e-5f).mul(seed).sumAll();
+                Tensor[] onePass = Autograd.grad(new Tensor[] {loss}, new Tensor[] {x, w, b}, false);
+                Tensor[] graph = Autograd.grad(new Tensor[] {loss}, new Tensor[] {x, w, b}, true);
+                for (int k = 0; k < 3; k++) {
+                    float[] fast = onePass[k].toArray(), slow = graph[k].toArray();
+                    for (int i = 0; i < fast.length; i++) {
+                        if (!(Math.abs(fast[i] - slow[i]) <= 1e-4 * Math.abs(slow[i]) + 1e-4)) {
+                            fail(Arrays.toString(shape) + (training ? " training" : " eval") + " input " + k + " at " + i
+                                    + ": one pass " + fast[i] + ", graph " + slow[i]);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @TestFactory

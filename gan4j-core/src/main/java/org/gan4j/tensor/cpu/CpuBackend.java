@@ -211,6 +211,39 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // ---- batch normalization -----------------------------------------------------------
+
+    @Override
+    public void channelMoments(Storage x, int outer, int channels, int inner, Storage mean, Storage var) {
+        float[] in = array(x), m = array(mean), v = array(var);
+        parallel.parallelFor(channels, channelGrain(outer, inner), (from, to) ->
+                Norm.moments(in, outer, channels, inner, from, to, m, v));
+    }
+
+    @Override
+    public void channelGradSums(Storage g, Storage x, Storage center, int outer, int channels, int inner,
+                                Storage sumG, Storage sumGX) {
+        float[] gs = array(g), xs = array(x), cs = array(center), sg = array(sumG), sgx = array(sumGX);
+        parallel.parallelFor(channels, channelGrain(outer, inner), (from, to) ->
+                Norm.gradSums(gs, xs, cs, outer, channels, inner, from, to, sg, sgx));
+    }
+
+    @Override
+    public void channelAffine(Storage x, Storage center, Storage scale, Storage shift, Storage y, Storage yScale,
+                              int outer, int channels, int inner, Storage out) {
+        float[] xs = array(x), cs = array(center), a = array(scale), b = array(shift), o = array(out);
+        float[] ys = y == null ? null : array(y), ya = y == null ? null : array(yScale);
+        // rows of one channel's inner values, or with inner = 1 rows of every channel
+        int rows = inner == 1 ? outer : outer * channels, width = inner == 1 ? channels : inner;
+        parallel.parallelFor(rows, Math.max(1, GRAIN / Math.max(width, 1)), (from, to) ->
+                Norm.affine(xs, cs, a, b, ys, ya, channels, inner, from, to, o));
+    }
+
+    /** Channels per chunk: about GRAIN values. */
+    private static int channelGrain(int outer, int inner) {
+        return Math.max(1, GRAIN / Math.max(outer * inner, 1));
+    }
+
     // ---- matrix multiplication -----------------------------------------------------------
 
     @Override

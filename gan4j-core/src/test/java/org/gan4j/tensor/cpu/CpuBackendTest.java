@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.gan4j.tensor.Backend;
 import org.gan4j.tensor.BinaryOp;
 import org.gan4j.tensor.ConvGeometry;
 import org.gan4j.tensor.Distribution;
@@ -601,6 +604,90 @@ class CpuBackendTest {
             for (int i = 0; i < xSize; i++) right += y[i] * (double) got[i];
             assertClose(left, (float) right, 1e-5, 1e-5, g + " adjoint");
         }
+    }
+
+    // ---- batch normalization -------------------------------------------------------------
+
+    /** The Backend interface's composed defaults for the channel kernels, running on the CPU backend's other kernels. */
+    private static Backend composedChannelKernels() {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> method.getName().startsWith("channel")
+                        ? InvocationHandler.invokeDefault(proxy, method, args)
+                        : method.invoke(CPU, args));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void channelKernelsMatchReference(boolean composed) {
+        Backend be = composed ? composedChannelKernels() : CPU;
+        Random r = new Random(composed ? 2 : 1);
+        // {outer, channels, inner}: features (inner 1) with whole and partial vectors of channels, images, odd and empty sizes
+        int[][] shapes = {{64, 512, 1}, {3, 37, 1}, {2, 5, 49}, {1, 3, 7}, {5, 16, 16}, {4, 9, 3}, {2, 1, 1}, {0, 4, 3}, {3, 4, 0}};
+        for (int[] shape : shapes) {
+            int outer = shape[0], channels = shape[1], inner = shape[2], n = outer * channels * inner;
+            float[] x = random(r, n), g = random(r, n);
+            for (int i = 0; i < n; i++) x[i] += 3;   // a mean far from 0, against which the variance is small
+            float[] center = random(r, channels), scale = random(r, channels), shift = random(r, channels), yScale = random(r, channels);
+            Storage mean = be.allocate(channels), var = be.allocate(channels), sumG = be.allocate(channels),
+                    sumGX = be.allocate(channels), affine = be.allocate(n), withY = be.allocate(n);
+            be.channelMoments(store(x), outer, channels, inner, mean, var);
+            be.channelGradSums(store(g), store(x), store(center), outer, channels, inner, sumG, sumGX);
+            be.channelAffine(store(x), store(center), store(scale), store(shift), null, null, outer, channels, inner, affine);
+            be.channelAffine(store(x), store(center), store(scale), store(shift), store(g), store(yScale), outer, channels, inner, withY);
+            String where = Arrays.toString(shape) + " channel ";
+            float[] gotMean = load(mean), gotVar = load(var), gotSumG = load(sumG), gotSumGX = load(sumGX);
+            for (int c = 0; c < channels; c++) {
+                // gSize, gxSize: Σ |g| and Σ |g·(x − center)|, the scales of the sums' rounding
+                double sum = 0, squares = 0, gs = 0, gxs = 0, gSize = 0, gxSize = 0;
+                for (int o = 0; o < outer; o++) {
+                    for (int i = 0, at = (o * channels + c) * inner; i < inner; i++) sum += x[at + i];
+                }
+                double m = sum / (outer * inner);
+                for (int o = 0; o < outer; o++) {
+                    for (int i = 0, at = (o * channels + c) * inner; i < inner; i++) {
+                        squares += (x[at + i] - m) * (x[at + i] - m);
+                        gs += g[at + i];
+                        gSize += Math.abs(g[at + i]);
+                        gxs += g[at + i] * ((double) x[at + i] - center[c]);
+                        gxSize += Math.abs(g[at + i] * ((double) x[at + i] - center[c]));
+                    }
+                }
+                assertClose(m, gotMean[c], 1e-6, 0, where, c, " mean");
+                assertClose(squares / (outer * inner), gotVar[c], 1e-5, 1e-7, where, c, " variance");
+                assertClose(gs, gotSumG[c], 0, 1e-6 * gSize + 1e-7, where, c, " Σg");
+                assertClose(gxs, gotSumGX[c], 0, 1e-6 * gxSize + 1e-7, where, c, " Σg(x - center)");
+            }
+            float[] gotAffine = load(affine), gotWithY = load(withY);
+            for (int i = 0; i < n; i++) {
+                int c = i / inner % channels;
+                double expected = ((double) x[i] - center[c]) * scale[c] + shift[c];
+                assertClose(expected, gotAffine[i], 1e-6, 1e-6, where, c, " affine at ", i);
+                assertClose(expected + (double) g[i] * yScale[c], gotWithY[i], 1e-6, 1e-6, where, c, " affine with y at ", i);
+            }
+        }
+    }
+
+    @Test
+    void channelSumsDoNotDependOnHowThreadsSplitTheChannels() {
+        Random r = new Random(5);
+        // enough features for several chunks, whose bounds (4000, 8001, ...) cut through vectors of channels
+        int outer = 7, channels = 20_003, n = outer * channels;
+        float[] x = random(r, n), g = random(r, n), center = random(r, channels);
+        float[][] results = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            CpuBackend cpu = new CpuBackend(run == 0 ? 1 : 3);
+            Storage[] sums = new Storage[4];
+            for (int k = 0; k < 4; k++) sums[k] = cpu.allocate(channels);
+            cpu.channelMoments(cpu.fromArray(x), outer, channels, 1, sums[0], sums[1]);
+            cpu.channelGradSums(cpu.fromArray(g), cpu.fromArray(x), cpu.fromArray(center), outer, channels, 1, sums[2], sums[3]);
+            results[run] = new float[4 * channels];
+            float[] part = new float[channels];
+            for (int k = 0; k < 4; k++) {
+                cpu.read(sums[k], part);
+                System.arraycopy(part, 0, results[run], k * channels, channels);
+            }
+        }
+        assertArrayEquals(results[0], results[1]);
     }
 
     // ---- randomness --------------------------------------------------------------------

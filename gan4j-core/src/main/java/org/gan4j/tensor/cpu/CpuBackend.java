@@ -235,8 +235,12 @@ public final class CpuBackend implements Backend {
         float[] ys = y == null ? null : array(y), ya = y == null ? null : array(yScale);
         // rows of one channel's inner values, or with inner = 1 rows of every channel
         int rows = inner == 1 ? outer : outer * channels, width = inner == 1 ? channels : inner;
-        parallel.parallelFor(rows, Math.max(1, GRAIN / Math.max(width, 1)), (from, to) ->
-                Norm.affine(xs, cs, a, b, ys, ya, channels, inner, from, to, o));
+        int grain = Math.max(1, GRAIN / Math.max(width, 1));
+        if (y == null) {
+            parallel.parallelFor(rows, grain, (from, to) -> Norm.affine(xs, cs, a, b, channels, inner, from, to, o));
+        } else {
+            parallel.parallelFor(rows, grain, (from, to) -> Norm.affine(xs, cs, a, b, ys, ya, channels, inner, from, to, o));
+        }
     }
 
     /** Channels per chunk: about GRAIN values. */

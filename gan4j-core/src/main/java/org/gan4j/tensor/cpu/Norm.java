@@ -10,7 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * over features) the channels lie side by side in each row instead, and a vector's lanes take
  * neighbouring channels. A run's lanes add up in float and runs add up in double; along features,
  * a lane and the scalar tail add the rows in the same order, so results do not depend on how
- * threads split the channels.
+ * threads split the channels. The affine map's two forms are separate entries, each compiled with
+ * its own two loops: one entry holding all four boxed the vectors in some runs (BENCHMARKS.md,
+ * fifth round).
  */
 final class Norm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -79,19 +81,28 @@ final class Norm {
     }
 
     /**
-     * out = (x − center[c])·scale[c] + shift[c] (+ y·yScale[c] when y is not null) over rows
-     * [r0, r1): rows of inner values, one channel each, or when inner is 1 rows of every channel.
+     * out = (x − center[c])·scale[c] + shift[c] over rows [r0, r1): rows of inner values, one
+     * channel each, or when inner is 1 rows of every channel.
      */
+    static void affine(float[] x, float[] center, float[] scale, float[] shift, int channels, int inner,
+                       int r0, int r1, float[] out) {
+        for (int r = r0; r < r1; r++) {
+            int c = r % channels;
+            if (inner == 1) {
+                featureRow(x, center, scale, shift, r * channels, channels, out);
+            } else {
+                channelRun(x, center[c], scale[c], shift[c], r * inner, inner, out);
+            }
+        }
+    }
+
+    /** As {@link #affine(float[], float[], float[], float[], int, int, int, int, float[])}, plus y·yScale[c]. */
     static void affine(float[] x, float[] center, float[] scale, float[] shift, float[] y, float[] yScale,
                        int channels, int inner, int r0, int r1, float[] out) {
         for (int r = r0; r < r1; r++) {
             int c = r % channels;
-            if (inner == 1 && y == null) {
-                featureRow(x, center, scale, shift, r * channels, channels, out);
-            } else if (inner == 1) {
+            if (inner == 1) {
                 featureRow(x, center, scale, shift, y, yScale, r * channels, channels, out);
-            } else if (y == null) {
-                channelRun(x, center[c], scale[c], shift[c], r * inner, inner, out);
             } else {
                 channelRun(x, center[c], scale[c], shift[c], y, yScale[c], r * inner, inner, out);
             }

@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * channels or rows. Channel c's values are the runs x[o, c, :]; when inner is 1 (a batch norm
  * over features) the channels lie side by side in each row instead, and a vector's lanes take
  * neighbouring channels. A run's lanes add up in float and runs add up in double; along features,
- * a lane and the scalar tail add the rows in the same order, so results do not depend on how
- * threads split the channels. The affine map's two forms are separate entries, each compiled with
+ * a lane adds its channel's rows in float, in the same order as the scalar tail, so results do not
+ * depend on how threads split the channels. The affine map's two forms are separate entries, each compiled with
  * its own two loops: one entry holding all four boxed the vectors in some runs (BENCHMARKS.md,
  * fifth round).
  */

@@ -145,6 +145,17 @@ class AutogradTest {
     }
 
     @Test
+    void batchNormRefusesMissingOrMisshapenStatistics() {
+        Tensor x = Tensor.zeros(4, 3, 2), c3 = Tensor.zeros(3), c2 = Tensor.zeros(2);
+        var noAxis = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(3).channelMoments());
+        assertEquals("channelMoments: input [3] has no channel axis (axis 1)", noAxis.getMessage());
+        var missing = assertThrows(IllegalArgumentException.class, () -> Tensor.batchNorm(x, c3, null, null, null, 1e-5f, false));
+        assertEquals("batchNorm: mean and var are required", missing.getMessage());
+        var shape = assertThrows(IllegalArgumentException.class, () -> Tensor.batchNorm(x, c3, c3, c2, null, 1e-5f, false));
+        assertEquals("batchNorm: per-channel tensor [2] for input [4, 3, 2], expected [3]", shape.getMessage());
+    }
+
+    @Test
     void anomalyModeNamesTheOpThatMadeNaN() {
         Autograd.setAnomalyMode(true);
         try {

@@ -27,6 +27,8 @@ public final class CpuBackend implements Backend {
 
     private final Parallel parallel;
     private final Map<Integer, Queue<float[]>> pool = new ConcurrentHashMap<>();
+    /** col2im's plans, one per geometry: a model has a few, and each is the same every step. */
+    private final Map<ConvGeometry, Conv.Gather> gathers = new ConcurrentHashMap<>();
 
     /** Uses {@code GAN4J_THREADS} threads if set, otherwise one per available processor. */
     public CpuBackend() {
@@ -272,7 +274,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void col2im(Storage cols, Storage x, ConvGeometry g) {
         float[] in = array(cols), o = array(x);
-        var plan = Conv.Gather.of(g);
+        var plan = gathers.computeIfAbsent(g, Conv.Gather::of);
         int work = g.kh() * g.kw() * g.outputPixels();
         parallel.parallelFor(g.n() * g.c(), Math.max(1, GRAIN / Math.max(work, 1)), (from, to) -> {
             for (int t = from; t < to; t++) Conv.col2im(in, o, g, plan, t / g.c(), t % g.c());

@@ -670,8 +670,8 @@ class CpuBackendTest {
     @Test
     void channelSumsDoNotDependOnHowThreadsSplitTheChannels() {
         Random r = new Random(5);
-        // enough features for several chunks, whose bounds (4000, 8001, ...) cut through vectors of channels
-        int outer = 7, channels = 20_003, n = outer * channels;
+        // enough features for twelve chunks (of 512 channels at least), whose bounds cut through vectors of channels
+        int outer = 64, channels = 20_003, n = outer * channels;
         float[] x = random(r, n), g = random(r, n), center = random(r, channels);
         float[][] results = new float[2][];
         for (int run = 0; run < 2; run++) {

@@ -112,10 +112,11 @@ final class Conv {
 
     /** One chunk of {@link #col2im}: its first {@code lanes} lanes into x at {@code at}. */
     private static void sumChunk(float[] cols, int channel, Gather plan, int chunk, float[] x, int at, int lanes) {
-        FloatVector zero = FloatVector.zero(S), sum = zero;
+        FloatVector sum = FloatVector.zero(S);
         for (int q = plan.first()[chunk]; q < plan.first()[chunk + 1]; q++) {
+            // the permute's operands are made in the loop body: see Gemm.packTransposed16 on why
             FloatVector v = FloatVector.fromArray(S, cols, channel + plan.from()[q]);
-            sum = sum.add(FloatVector.fromArray(S, plan.index(), plan.lane()[q]).selectFrom(v, zero));
+            sum = sum.add(FloatVector.fromArray(S, plan.index(), plan.lane()[q]).selectFrom(v, FloatVector.zero(S)));
         }
         if (lanes == VL) {
             sum.intoArray(x, at);

@@ -252,16 +252,21 @@ final class Gemm {
      * Packs VL columns of op(B) that are rows of B in memory (transB): each VL×VL block is loaded
      * row by row and transposed in registers. The transpose swaps the off-diagonal h×h blocks of
      * rows i and i + h for h = 8, 4, 2, 1 with two-vector permutes ({@code selectFrom}).
+     *
+     * <p>The permutes' index vectors are loaded in the loop body, not before the loop: when C2
+     * compiles a running loop on stack replacement, vectors live at its head arrive boxed, and the
+     * permutes on them compiled for seconds (once 17 s of the only C2 thread, and failed, while
+     * every other vector method ran boxed, five times slower).
      */
     private static void packTransposed16(float[] b, int src, int ldb, int len, float[] dst, int d) {
-        FloatVector lo8 = FloatVector.fromArray(S, SWAP, 0), hi8 = FloatVector.fromArray(S, SWAP, VL);
-        FloatVector lo4 = FloatVector.fromArray(S, SWAP, 2 * VL), hi4 = FloatVector.fromArray(S, SWAP, 3 * VL);
-        FloatVector lo2 = FloatVector.fromArray(S, SWAP, 4 * VL), hi2 = FloatVector.fromArray(S, SWAP, 5 * VL);
-        FloatVector lo1 = FloatVector.fromArray(S, SWAP, 6 * VL), hi1 = FloatVector.fromArray(S, SWAP, 7 * VL);
         int t = 0;
         for (; t + VL <= len; t += VL) {
+            FloatVector lo8 = FloatVector.fromArray(S, SWAP, 0), hi8 = FloatVector.fromArray(S, SWAP, VL);
+            FloatVector lo4 = FloatVector.fromArray(S, SWAP, 2 * VL), hi4 = FloatVector.fromArray(S, SWAP, 3 * VL);
+            FloatVector lo2 = FloatVector.fromArray(S, SWAP, 4 * VL), hi2 = FloatVector.fromArray(S, SWAP, 5 * VL);
+            FloatVector lo1 = FloatVector.fromArray(S, SWAP, 6 * VL), hi1 = FloatVector.fromArray(S, SWAP, 7 * VL);
             FloatVector r0 = FloatVector.fromArray(S, b, src + t);
-            FloatVector r1 = FloatVector.fromArray(S, b, src + 1 * ldb + t);
+            FloatVector r1 = FloatVector.fromArray(S, b, src + ldb + t);
             FloatVector r2 = FloatVector.fromArray(S, b, src + 2 * ldb + t);
             FloatVector r3 = FloatVector.fromArray(S, b, src + 3 * ldb + t);
             FloatVector r4 = FloatVector.fromArray(S, b, src + 4 * ldb + t);
@@ -334,14 +339,14 @@ final class Gemm {
     /**
      * Packs alpha times MR = 8 rows of A, each contiguous along k, as a sliver (the MR values of
      * one k side by side): 8×8 blocks are loaded row by row and transposed in registers, as in
-     * {@link #packTransposed16}.
+     * {@link #packTransposed16} (index vectors in the loop body too).
      */
     private static void packRows8(float[] a, int src, int lda, int len, float alpha, float[] dst, int d) {
-        FloatVector lo4 = FloatVector.fromArray(SA, SWAP8, 0), hi4 = FloatVector.fromArray(SA, SWAP8, MR);
-        FloatVector lo2 = FloatVector.fromArray(SA, SWAP8, 2 * MR), hi2 = FloatVector.fromArray(SA, SWAP8, 3 * MR);
-        FloatVector lo1 = FloatVector.fromArray(SA, SWAP8, 4 * MR), hi1 = FloatVector.fromArray(SA, SWAP8, 5 * MR);
         int t = 0;
         for (; t + MR <= len; t += MR) {
+            FloatVector lo4 = FloatVector.fromArray(SA, SWAP8, 0), hi4 = FloatVector.fromArray(SA, SWAP8, MR);
+            FloatVector lo2 = FloatVector.fromArray(SA, SWAP8, 2 * MR), hi2 = FloatVector.fromArray(SA, SWAP8, 3 * MR);
+            FloatVector lo1 = FloatVector.fromArray(SA, SWAP8, 4 * MR), hi1 = FloatVector.fromArray(SA, SWAP8, 5 * MR);
             FloatVector r0 = FloatVector.fromArray(SA, a, src + t).mul(alpha);
             FloatVector r1 = FloatVector.fromArray(SA, a, src + lda + t).mul(alpha);
             FloatVector r2 = FloatVector.fromArray(SA, a, src + 2 * lda + t).mul(alpha);

@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.gan4j.nn.Functional;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Backends;
+import org.gan4j.tensor.ConvGeometry;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 import org.gan4j.tensor.cpu.CpuBackend;
@@ -18,8 +19,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Convolutions at the models' shapes (batch 64, kernel 4, stride 2, padding 1), forward alone and
- * forward plus backward (gradients of input and weight). A layer is "kind/cin/cout/size": conv
- * reads size×size images, convT writes 2·size×2·size ones.
+ * forward plus backward (gradients of input and weight), and the unfold on its own. A layer is
+ * "kind/cin/cout/size": conv reads size×size images, convT writes 2·size×2·size ones.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +45,9 @@ public class ConvBench {
 
     private boolean transposed;
     private Tensor x, weight;
+    /** What the layer unfolds: a convolution its input, a transposed one the gradient of its output (in its backward pass). */
+    private Tensor unfolded;
+    private ConvGeometry geometry;
 
     @Setup
     public void setup() {
@@ -54,6 +58,8 @@ public class ConvBench {
         Rng rng = Rng.seeded(1);
         x = Tensor.randn(rng, batch, cin, size, size).requiresGrad(true);
         weight = (transposed ? Tensor.randn(rng, cin, cout, 4, 4) : Tensor.randn(rng, cout, cin, 4, 4)).requiresGrad(true);
+        unfolded = transposed ? Tensor.randn(rng, batch, cout, 2 * size, 2 * size) : x.detach();
+        geometry = ConvGeometry.of(batch, unfolded.size(1), unfolded.size(2), unfolded.size(3), 4, 4, 2, 1);
     }
 
     private Tensor forward() {
@@ -64,6 +70,13 @@ public class ConvBench {
     public float forwardOnly() {
         try (var scope = org.gan4j.tensor.Scope.open(); var ng = Autograd.noGrad()) {
             return forward().meanAll().item();
+        }
+    }
+
+    @Benchmark
+    public int unfold() {
+        try (var scope = org.gan4j.tensor.Scope.open(); var ng = Autograd.noGrad()) {
+            return unfolded.unfold(geometry).numel();
         }
     }
 

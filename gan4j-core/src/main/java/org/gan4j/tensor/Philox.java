@@ -54,12 +54,12 @@ public final class Philox {
      */
     public static void fill(Distribution dist, float[] out, int from, int to, long seed, long stream, long counter) {
         int[] r = new int[4];
+        float[] v = new float[4];
         int k0 = (int) seed, k1 = (int) (seed >>> 32);
         int s0 = (int) stream, s1 = (int) (stream >>> 32);
         for (int blockStart = from & ~3; blockStart < to; blockStart += 4) {
             long c = counter + (blockStart >>> 2);
             block((int) c, (int) (c >>> 32), s0, s1, k0, k1, r);
-            float[] v = new float[4];
             if (dist == Distribution.UNIFORM) {
                 for (int lane = 0; lane < 4; lane++) v[lane] = uniform(r[lane]);
             } else {

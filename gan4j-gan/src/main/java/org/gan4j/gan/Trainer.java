@@ -18,6 +18,8 @@ public final class Trainer {
     private final GanLoss loss;
     private final TrainOptions options;
     private final Optimizer optG, optD;
+    /** The networks' parameters by name, for the gradient checks of every step (built once: the names are new strings each time). */
+    private final Map<String, Tensor> namedG, namedD;
     private final Ema ema;
     private Rng rng;
     private long step;
@@ -33,6 +35,8 @@ public final class Trainer {
         this.rng = rng;
         this.optG = new Adam(model.generator().parameters(), options.lrG(), options.betasG()[0], options.betasG()[1]);
         this.optD = new Adam(model.discriminator().parameters(), options.lrD(), options.betasD()[0], options.betasD()[1]);
+        this.namedG = model.generator().namedParameters();
+        this.namedD = model.discriminator().namedParameters();
         this.ema = options.emaDecay() > 0 ? new Ema(model.generator(), emaCopy, options.emaDecay()) : null;
     }
 
@@ -73,7 +77,7 @@ public final class Trainer {
                 } finally {
                     d.requiresGrad(true);
                 }
-                checkGradients(g.namedParameters(), "generator");
+                checkGradients(namedG, "generator");
                 if (beforeLookAhead != null) beforeLookAhead.restore();
 
                 // 6. step only G's optimizer
@@ -105,7 +109,7 @@ public final class Trainer {
         // 4. step only D's optimizer: it holds only D's parameters
         optD.zeroGrad();
         lossD.backward();
-        checkGradients(d.namedParameters(), "discriminator");
+        checkGradients(namedD, "discriminator");
         optD.step();
         return new DiscriminatorStep(valueD, yReal, yFake);
     }

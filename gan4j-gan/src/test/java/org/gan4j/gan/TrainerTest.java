@@ -186,6 +186,25 @@ class TrainerTest {
         assertEquals("step 1: D's loss is NaN", e.getMessage());
     }
 
+    /** A D whose logit sqrt(relu(x·w)), with w = 0, is finite while its gradient is not (the square root's slope at 0). */
+    private static final class SqrtOfZero extends Module {
+        private final Tensor weight = parameter("weight", 2, 1);
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return x.matmul(weight).relu().sqrt();
+        }
+    }
+
+    @Test
+    void aNonFiniteGradientNamesItsParameter() {
+        GanModel ring = Models.create("mlp2d", ModelOptions.defaults().withGHidden(16, 16), Rng.seeded(3));
+        GanModel m = new GanModel("sqrt", ring.generator(), Discriminator.packed(new SqrtOfZero(), 1));
+        Trainer t = new Trainer(m, GanLoss.nonSaturating(), TrainOptions.defaults(), null, Rng.seeded(4));
+        var e = assertThrows(DivergenceException.class, () -> t.step(ringBatch(32, Rng.seeded(1)), null));
+        assertEquals("step 1: gradient of discriminator.main.weight has 2 non-finite values", e.getMessage());
+    }
+
     @Test
     void unknownNamesAreRejectedWithTheKnownOnes() {
         var e = assertThrows(IllegalArgumentException.class, () -> Models.create("resnet", ModelOptions.defaults(), Rng.seeded(1)));

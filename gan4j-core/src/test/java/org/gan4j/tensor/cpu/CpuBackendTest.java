@@ -530,6 +530,7 @@ class CpuBackendTest {
     private static final ConvGeometry[] GEOMETRIES = {
         ConvGeometry.of(2, 3, 7, 5, 3, 3, 1, 1),
         ConvGeometry.of(1, 2, 8, 8, 4, 4, 2, 1),      // DCGAN's down-sampling layer
+        ConvGeometry.of(3, 5, 8, 8, 4, 4, 2, 1),      // the same planes in another batch: col2im reuses the plan
         ConvGeometry.of(3, 1, 5, 6, 2, 3, 2, 0),
         ConvGeometry.of(1, 2, 3, 3, 5, 5, 1, 2),      // kernel larger than the image
         ConvGeometry.of(1, 1, 4, 4, 3, 3, 3, 2),

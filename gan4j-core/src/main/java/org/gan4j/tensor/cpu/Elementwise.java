@@ -7,7 +7,7 @@ import org.gan4j.tensor.BinaryOp;
 import org.gan4j.tensor.UnaryOp;
 
 /**
- * Elementwise kernels over one run of elements. Cheap arithmetic and tanh on dense runs go through
+ * Elementwise kernels over one run of elements. Cheap arithmetic on dense runs goes through
  * the Vector API; everything else is a plain loop, with transcendental functions computed in
  * double so that results round like PyTorch's float kernels to within an ulp.
  *
@@ -31,7 +31,6 @@ final class Elementwise {
         i = switch (op) {
             case NEG -> neg(x, out, i, bound);
             case ABS -> abs(x, out, i, bound);
-            case TANH -> tanh(x, out, i, bound);
             case RELU -> maxScalar(x, 0f, out, i, bound);
             case ADD_SCALAR -> i + plusScalar(x, i, p, out, i, to - i);
             case MUL_SCALAR -> i + timesScalar(x, i, p, out, i, to - i);
@@ -55,12 +54,6 @@ final class Elementwise {
 
     private static int abs(float[] x, float[] out, int i, int bound) {
         for (; i < bound; i += S.length()) va(x, i).abs().intoArray(out, i);
-        return i;
-    }
-
-    /** Measured within 1 ulp of the correctly rounded value, as PyTorch's own vectorized tanh. */
-    private static int tanh(float[] x, float[] out, int i, int bound) {
-        for (; i < bound; i += S.length()) va(x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
         return i;
     }
 
@@ -112,7 +105,8 @@ final class Elementwise {
             case ABS -> Math.abs(x);
             // (0 < x) - (x < 0), as PyTorch computes it: 0 for ±0 and for NaN
             case SIGN -> x > 0 ? 1f : x < 0 ? -1f : 0f;
-            case TANH -> (float) Math.tanh(x);
+            // StrictMath: the same bits in every JIT tier (the Vector API's TANH differs between its intrinsic and its fallback)
+            case TANH -> (float) StrictMath.tanh(x);
             case SIGMOID -> sigmoid(x);
             case SOFTPLUS -> x > SOFTPLUS_THRESHOLD ? x : (float) Math.log1p(Math.exp(x));
             case RELU -> Math.max(x, 0f);

@@ -1,7 +1,6 @@
 package org.gan4j.tensor.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -115,7 +114,7 @@ final class Norm {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(len); i < bound; i += VL) acc = acc.add(FloatVector.fromArray(S, x, at + i));
-        double sum = acc.reduceLanes(VectorOperators.ADD);
+        double sum = Lanes.sum(acc);
         for (; i < len; i++) sum += x[at + i];
         return sum;
     }
@@ -128,7 +127,7 @@ final class Norm {
             FloatVector d = FloatVector.fromArray(S, x, at + i).sub(center);
             acc = d.fma(d, acc);
         }
-        double sum = acc.reduceLanes(VectorOperators.ADD);
+        double sum = Lanes.sum(acc);
         for (; i < len; i++) {
             double d = x[at + i] - center;
             sum += d * d;
@@ -143,7 +142,7 @@ final class Norm {
         for (int bound = S.loopBound(len); i < bound; i += VL) {
             acc = FloatVector.fromArray(S, g, at + i).fma(FloatVector.fromArray(S, x, at + i).sub(center), acc);
         }
-        double sum = acc.reduceLanes(VectorOperators.ADD);
+        double sum = Lanes.sum(acc);
         for (; i < len; i++) sum += (double) g[at + i] * (x[at + i] - center);
         return sum;
     }

@@ -31,7 +31,7 @@ final class Reduce {
                 for (int bound = S.loopBound(len); l < bound; l += VL) {
                     acc = acc.add(FloatVector.fromArray(S, x, start + l).convertShape(VectorOperators.F2D, D, 0));
                 }
-                sum = acc.reduceLanes(VectorOperators.ADD);
+                sum = Lanes.sum(acc);
             }
             for (; l < len; l++) sum += x[start + l * stride];
             return (float) sum;

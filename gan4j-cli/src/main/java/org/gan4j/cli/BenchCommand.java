@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.RunDirectory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.Classifiers;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

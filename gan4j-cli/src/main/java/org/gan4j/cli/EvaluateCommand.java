@@ -1,5 +1,10 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.RunDirectory;
+import org.gan4j.run.TrainedGenerator;
+import org.gan4j.run.GeneratorMetrics;
+import org.gan4j.run.DataSources;
+import org.gan4j.run.Classifiers;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.gan4j.data.Dataset;
 import org.gan4j.data.Mixture;
-import org.gan4j.gan.ModeCollapseExperiment;
+import org.gan4j.run.ModeCollapseExperiment;
 import org.gan4j.metrics.DomainClassifier;
 import org.gan4j.metrics.Metric;
 import org.gan4j.metrics.SampleEvaluation;
@@ -42,7 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainedModel m = TrainedModel.load(dir, ema);
+        TrainedGenerator m = TrainedGenerator.load(dir, ema);
         List<Metric> results = evaluate(m, new LinkedHashSet<>(metrics), count, trainClassifier, seed);
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -58,7 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Scores a loaded generator against the data it was trained on. */
-    static List<Metric> evaluate(TrainedModel m, Set<String> metrics, Integer count, boolean trainClassifier, long seed) {
+    static List<Metric> evaluate(TrainedGenerator m, Set<String> metrics, Integer count, boolean trainClassifier, long seed) {
         SampleEvaluation.requireKnown(metrics);   // before sampling, or training a classifier, finds a typo
         String data = m.config().data();
         java.nio.file.Path dataDir = m.config().dataDir() == null ? null : java.nio.file.Path.of(m.config().dataDir());

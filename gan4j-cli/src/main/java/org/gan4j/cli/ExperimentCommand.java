@@ -1,5 +1,7 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.RunDirectory;
+import org.gan4j.run.Classifiers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.gan4j.gan.ModeCollapseExperiment;
-import org.gan4j.gan.ModeCollapseExperiment.Outcome;
+import org.gan4j.run.ModeCollapseExperiment;
+import org.gan4j.run.ModeCollapseExperiment.Outcome;
 import org.gan4j.metrics.DomainClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

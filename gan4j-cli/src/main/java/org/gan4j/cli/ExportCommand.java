@@ -1,5 +1,8 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.RunDirectory;
+import org.gan4j.run.TrainedGenerator;
+import org.gan4j.run.Provenance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -28,9 +31,9 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!format.equals("onnx")) throw new CliException("--format: unknown format '" + format + "' (known: onnx)");
-        TrainedModel m = TrainedModel.load(dir, ema);
+        TrainedGenerator m = TrainedGenerator.load(dir, ema);
         String description = "gan4j " + m.config().model() + " generator" + (ema ? " (weight average)" : "") + ", step " + m.step() + " of " + dir;
-        byte[] bytes = OnnxExport.of(m.generator(), description, TrainCommand.VERSION).toByteArray();
+        byte[] bytes = OnnxExport.of(m.generator(), description, Provenance.VERSION).toByteArray();
         try {
             RunDirectory.writeAtomically(out, bytes);
         } catch (IOException e) {

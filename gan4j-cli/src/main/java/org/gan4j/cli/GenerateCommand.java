@@ -1,5 +1,8 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.TrainedGenerator;
+import org.gan4j.run.Images;
+import org.gan4j.run.Samples;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.gan4j.tensor.Autograd;
@@ -27,10 +30,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (count < 1 || count > 10_000) throw new CliException("--count must be between 1 and 10000, got " + count);
-        TrainedModel m = source.load();
+        TrainedGenerator m = source.load();
         Tensor samples;
         try (var ng = Autograd.noGrad()) {
-            samples = m.generator().generate(m.generator().noise(count, Rng.seeded(seed)), m.labels(count, source.chosenClass));
+            samples = m.generator().generate(m.generator().noise(count, Rng.seeded(seed)), source.labels(m, count, null));
         }
         Images.writePng(Samples.picture(samples), out);
         System.out.println("wrote " + count + " samples from step " + m.step() + " to " + out);

@@ -1,5 +1,11 @@
 package org.gan4j.cli;
 
+import org.gan4j.optim.OptimizerSpec;
+import org.gan4j.gan.TrainOptions;
+
+import org.gan4j.run.RunConfig;
+import org.gan4j.run.RunDirectory;
+import org.gan4j.run.Provenance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -62,17 +68,13 @@ final class ImportWeightsCommand implements Callable<Integer> {
         }
         RunDirectory run = new RunDirectory(out);
         run.create();
-        run.writeConfig(config(options));
+        run.writeConfig(Provenance.of(config(options)));
         Map<String, Tensor> state = new LinkedHashMap<>();
         m.generator().stateDict().forEach((k, v) -> state.put(PREFIX + k, v));
         String name = "step-000000.safetensors";
         SafeTensors.write(run.checkpoints().resolve(name), state,
-                Map.of("step", "0", "model", model, "version", TrainCommand.VERSION, "imported_from", file.getFileName().toString()));
-        try {
-            RunDirectory.writeAtomically(run.checkpoints().resolve("latest"), (name + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                Map.of("step", "0", "model", model, "version", Provenance.VERSION, "imported_from", file.getFileName().toString()));
+        run.write(run.checkpoints().resolve("latest"), (name + "\n").getBytes(StandardCharsets.UTF_8));
         System.out.println("imported " + model + " generator (" + weights.size() + " tensors) from " + file + " into " + out);
         return 0;
     }
@@ -119,8 +121,9 @@ final class ImportWeightsCommand implements Callable<Integer> {
     }
 
     private RunConfig config(ModelOptions o) {
-        return new RunConfig(TrainCommand.VERSION, model, "imported:" + file.getFileName(), null, 0, 0, "none",
-                0f, 0f, 0f, 0f, 0, 0, 0f, 0f, 0f, 0L, "cpu", 0, 0, 0, o.gHidden(), null, o.activation(), o.width(),
+        OptimizerSpec none = TrainOptions.defaults().optimizerG();   // recorded only: an imported generator does not train here
+        return new RunConfig(Provenance.VERSION, model, "imported:" + file.getFileName(), null, 0, 0, "none",
+                none, none, 0, 0, 0f, 0f, 0f, 0L, "cpu", 0, 0, 0, o.gHidden(), null, o.activation(), o.width(),
                 o.dWidth(), o.channels(), "stop", 0, null, Countermeasures.none());
     }
 }

@@ -1,5 +1,7 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.RunConfig;
+import org.gan4j.run.RunDirectory;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -29,7 +31,8 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GanModel m = target.dir != null ? TrainedModel.load(target.dir, false).model()
+        RunConfig run = target.dir != null ? new RunDirectory(target.dir).readConfig() : null;
+        GanModel m = run != null ? Models.create(run.model(), run.modelOptions(), Rng.seeded(0))
                 : Models.create(target.model, ModelOptions.defaults(), Rng.seeded(0));
         System.out.println("model " + m.name() + (m.conditional() ? " (class-conditional)" : ""));
         FlopCount.Network g = FlopCount.generator(m), d = FlopCount.discriminator(m);

@@ -1,5 +1,8 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.TrainedGenerator;
+import org.gan4j.run.Images;
+import org.gan4j.run.Samples;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +37,7 @@ final class InterpolateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (steps < 2 || steps > 1000) throw new CliException("--steps must be between 2 and 1000, got " + steps);
-        TrainedModel m = source.load();
+        TrainedGenerator m = source.load();
         Tensor a = m.generator().noise(1, Rng.seeded(from)), b = m.generator().noise(1, Rng.seeded(to));
         Tensor path = Tensor.zeros(0, a.size(1));
         for (int i = 0; i < steps; i++) {
@@ -43,7 +46,7 @@ final class InterpolateCommand implements Callable<Integer> {
         }
         Tensor images;
         try (var ng = Autograd.noGrad()) {
-            images = m.generator().generate(path, m.labels(steps, source.chosenClass == null && m.generator().classes() > 0 ? 0 : source.chosenClass));
+            images = m.generator().generate(path, source.labels(m, steps, m.generator().classes() > 0 ? 0 : null));
         }
         if (out.toString().endsWith(".gif")) {
             List<BufferedImage> frames = new ArrayList<>();

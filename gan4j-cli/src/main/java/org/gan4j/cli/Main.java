@@ -1,10 +1,13 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.Provenance;
+import org.gan4j.run.Provenance;
+import org.gan4j.run.RunException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The gan4j command line. */
-@Command(name = "gan4j", mixinStandardHelpOptions = true, version = "gan4j " + TrainCommand.VERSION,
+@Command(name = "gan4j", mixinStandardHelpOptions = true, version = "gan4j " + Provenance.VERSION,
         description = "Train, inspect and sample Generative Adversarial Networks.",
         subcommands = {TrainCommand.class, GenerateCommand.class, InterpolateCommand.class, InfoCommand.class,
                 ImportWeightsCommand.class, ExportCommand.class, ServeCommand.class, DashboardCommand.class,
@@ -20,7 +23,7 @@ public final class Main {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main()).setOverwrittenOptionsAllowed(true);   // a later flag wins
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof CliException || e instanceof IllegalArgumentException) {
+            if (e instanceof CliException || e instanceof RunException || e instanceof IllegalArgumentException) {
                 line.getErr().println("gan4j: " + e.getMessage());
                 return 1;
             }

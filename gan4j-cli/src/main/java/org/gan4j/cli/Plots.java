@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.Images;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

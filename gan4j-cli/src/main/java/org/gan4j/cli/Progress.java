@@ -2,38 +2,51 @@ package org.gan4j.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
 import org.gan4j.gan.StepStats;
+import org.gan4j.run.Alarms;
+import org.gan4j.run.GanRun;
+import org.gan4j.run.RunListener;
 
 /**
- * Shows training progress: a redrawn bar on a terminal, plain log lines otherwise (a file or
- * a pipe should not fill with carriage returns).
+ * Shows training progress and what the run has to say: a redrawn bar on a terminal, plain log
+ * lines otherwise (a file or a pipe should not fill with carriage returns).
  */
-public final class Progress {
+public final class Progress implements RunListener {
     private final PrintStream out;
     private final boolean terminal;
-    private final long total;
-    private final int stepsPerEpoch;
-    private final int batchSize;
-    private final long startStep;
-    private final long startNanos = System.nanoTime();
+    private long total;
+    private int stepsPerEpoch;
+    private long startStep;
+    private long startNanos;
     private long lastPrint;
 
-    public Progress(PrintStream out, boolean terminal, long total, int stepsPerEpoch, int batchSize, long startStep) {
+    public Progress(PrintStream out, boolean terminal) {
         this.out = out;
         this.terminal = terminal;
-        this.total = total;
-        this.stepsPerEpoch = stepsPerEpoch;
-        this.batchSize = batchSize;
-        this.startStep = startStep;
     }
 
-    /** Images per second since this run (or resume) started. */
-    public double imagesPerSecond(long step) {
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
-        return seconds > 0 ? (step - startStep) * (double) batchSize / seconds : 0;
+    @Override
+    public void started(GanRun run) {
+        total = run.config().steps();
+        stepsPerEpoch = Math.max(1, run.stepsPerEpoch());
+        startStep = run.startStep();
+        startNanos = System.nanoTime();
     }
 
-    public void update(StepStats s) {
+    @Override
+    public void message(String line) {
+        if (terminal && lastPrint != 0) out.println();
+        out.println(line);
+    }
+
+    @Override
+    public void alarm(Alarms.Alarm alarm) {
+        message("alarm at step " + alarm.step() + ": " + alarm.message());
+    }
+
+    @Override
+    public void stepped(StepStats s, Map<String, Object> metrics) {
         long now = System.nanoTime();
         boolean last = s.step() >= total;
         if (!last && now - lastPrint < (terminal ? 200_000_000L : 10_000_000_000L)) return;
@@ -42,7 +55,8 @@ public final class Progress {
         long eta = rate > 0 ? (long) ((total - s.step()) / rate) : 0;
         long epoch = (s.step() - 1) / stepsPerEpoch + 1;
         String stats = String.format(Locale.ROOT, "epoch %d  step %d/%d  D loss %.3f  G loss %.3f  D(x) %.2f  D(G(z)) %.2f  %.0f img/s  ETA %s",
-                epoch, s.step(), total, s.lossD(), s.lossG(), s.dReal(), s.dFake(), imagesPerSecond(s.step()), duration(eta));
+                epoch, s.step(), total, s.lossD(), s.lossG(), s.dReal(), s.dFake(), ((Number) metrics.get("images_per_s")).doubleValue(),
+                duration(eta));
         if (terminal) {
             int width = 24, filled = (int) (width * s.step() / Math.max(1, total));
             out.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + stats + "   ");

@@ -1,5 +1,10 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.RunConfig;
+import org.gan4j.run.TrainedGenerator;
+import org.gan4j.run.GeneratorMetrics;
+import org.gan4j.run.DataSources;
+import org.gan4j.run.Classifiers;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +40,7 @@ final class RunScorer {
         Dataset data = DataSources.open(config.data(), config.dataDir() == null ? null : Path.of(config.dataDir()));
         DomainClassifier.Loaded classifier = data instanceof Mixture ? null : Classifiers.cachedFor(config.data());
         if (!(data instanceof Mixture) && classifier == null) return null;
-        TrainedModel trained = TrainedModel.load(dir, config.ema() > 0);
+        TrainedGenerator trained = TrainedGenerator.load(dir, config.ema() > 0);
         int n = config.data().equals("stacked-mnist") ? STACKED_SAMPLES : IMAGE_SAMPLES;
         List<Metric> metrics = GeneratorMetrics.evaluate(trained.generator(), data, classifier == null ? null : classifier.classifier(),
                 Set.of("fid", "kid", "modes"), n, config.seed());

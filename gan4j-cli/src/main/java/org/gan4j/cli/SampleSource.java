@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.TrainedGenerator;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,7 +16,17 @@ final class SampleSource {
     @Option(names = "--ema", description = "use the exponential moving average of G's weights")
     boolean ema;
 
-    TrainedModel load() {
-        return TrainedModel.load(dir, ema);
+    TrainedGenerator load() {
+        return TrainedGenerator.load(dir, ema);
+    }
+
+    /** The classes of n samples: --class, else the model's own choice ({@code fallback} when given, else in turn). */
+    int[] labels(TrainedGenerator m, int n, Integer fallback) {
+        try {
+            return m.labels(n, chosenClass != null ? chosenClass : fallback);
+        } catch (IllegalArgumentException e) {
+            // "class 12 out of range: ...", "model mlp is not class-conditional"
+            throw new CliException(m.generator().classes() > 0 ? "--" + e.getMessage() : "--class: " + e.getMessage());
+        }
     }
 }

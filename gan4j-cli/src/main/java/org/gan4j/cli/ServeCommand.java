@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.TrainedGenerator;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
         if (queue < 1) throw new CliException("--queue must be at least 1, got " + queue);
         if (timeoutMs < 1) throw new CliException("--timeout-ms must be positive, got " + timeoutMs);
         if (port < 0 || port > 65535) throw new CliException("--port must be between 0 and 65535, got " + port);
-        TrainedModel m = TrainedModel.load(dir, ema);
+        TrainedGenerator m = TrainedGenerator.load(dir, ema);
         var limits = new GenerationServer.Limits(maxBatch, queue, Duration.ofMillis(timeoutMs), GenerationServer.Limits.defaults().maxBodyBytes());
         GenerationServer server;
         try {

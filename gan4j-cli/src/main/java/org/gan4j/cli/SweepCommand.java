@@ -1,5 +1,7 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.RunConfig;
+import org.gan4j.run.RunDirectory;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,8 +46,8 @@ final class SweepCommand implements Callable<Integer> {
     record Axis(String option, List<String> values) {
     }
 
-    /** One run of the sweep: its directory name, its grid values and its train arguments. */
-    record Combination(String name, List<String> values, List<String> args) {
+    /** One run of the sweep: its directory name, its grid values and its train options, parsed and checked. */
+    record Combination(String name, List<String> values, TrainCommand train) {
     }
 
     /** What became of one run. */
@@ -60,8 +62,7 @@ final class SweepCommand implements Callable<Integer> {
         for (String a : baseArgs) {
             if (a.equals("--out") || a.equals("--resume")) throw new CliException("--base: " + a + " is set by the sweep itself");
         }
-        List<Combination> runs = combinations(axes, baseArgs);
-        runs.forEach(SweepCommand::check);   // every run's options are checked before any trains
+        List<Combination> runs = combinations(axes, baseArgs);   // every run's options are checked before any trains
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -106,28 +107,21 @@ final class SweepCommand implements Callable<Integer> {
             String dirName = String.join("_", name).replaceAll("[^A-Za-z0-9=.+_-]", "-");
             args.add("--out");
             args.add(out.resolve(dirName).toString());
-            runs.add(new Combination(dirName, values, args));
+            runs.add(new Combination(dirName, values, train(args, dirName)));
         }
         return runs;
     }
 
-    /** The run's options parse and pass train's own checks. */
-    private static void check(Combination run) {
+    /** A run's options, parsed once and passed through train's own checks. */
+    private static TrainCommand train(List<String> args, String run) {
         TrainCommand command = new TrainCommand();
-        parse(command, run.args(), run.name());
-        try {
-            command.validate();
-        } catch (CliException e) {
-            throw new CliException("run " + run.name() + ": " + e.getMessage());
-        }
-    }
-
-    private static void parse(TrainCommand command, List<String> args, String run) {
         try {
             new CommandLine(command).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
-        } catch (CommandLine.ParameterException e) {
+            command.validate();
+        } catch (CommandLine.ParameterException | CliException e) {
             throw new CliException("run " + run + ": " + e.getMessage());
         }
+        return command;
     }
 
     private List<Outcome> runAll(List<Combination> runs) {
@@ -146,13 +140,14 @@ final class SweepCommand implements Callable<Integer> {
             if (started && lastStep(dir) >= dir.readConfig().steps()) {
                 status = "finished earlier";
             } else {
-                TrainCommand train = new TrainCommand();
-                parse(train, started ? List.of("--resume", dir.root().toString()) : c.args(), c.name());
+                TrainCommand train = c.train();
+                if (started) train.resume = dir.root();
                 Files.createDirectories(dir.root());
                 try (PrintStream log = new PrintStream(new FileOutputStream(dir.root().resolve("train.log").toFile(), true), true,
                         StandardCharsets.UTF_8)) {
                     train.log = log;
-                    train.call();
+                    Devices.select(train.device);
+                    train.builder().build().fit();
                 }
                 status = started ? "resumed" : "trained";
             }

@@ -1,15 +1,22 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.RunConfig;
+import org.gan4j.run.RunDirectory;
+import org.gan4j.run.DataSources;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
-import org.gan4j.data.Dataset;
 import org.gan4j.gan.Countermeasures;
 import org.gan4j.gan.GanLoss;
 import org.gan4j.gan.Models;
+import org.gan4j.optim.OptimizerSpec;
+import org.gan4j.run.DataSources;
+import org.gan4j.run.GanRun;
+import org.gan4j.run.RunBuilder;
+import org.gan4j.run.RunConfig;
+import org.gan4j.run.RunDirectory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,14 +26,12 @@ import picocli.CommandLine.Option;
         description = {"Train a GAN. With no options: dcgan28 on the MNIST digits that ship with gan4j, into runs/<time>.",
                 "Resume a killed run with --resume DIR: it continues exactly where its last checkpoint left off."})
 final class TrainCommand implements Callable<Integer> {
-    static final String VERSION = "0.1.0";
-
     @Option(names = "--model", defaultValue = "dcgan28", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
             completionCandidates = InfoCommand.ModelNames.class)
     String model;
 
     @Option(names = "--data", defaultValue = DataSources.DEFAULT,
-            description = "dataset: " + DataSources.NAMES_HELP + " or a folder of images (default: ${DEFAULT-VALUE})")
+            description = "dataset: mnist-test (shipped), mnist, fashion-mnist, kmnist, cifar10, ring8, grid25, stacked-mnist, or a folder of images (default: ${DEFAULT-VALUE})")
     String data;
 
     @Option(names = "--data-dir", description = "folder with the dataset's files (instead of the cache)")
@@ -49,10 +54,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--loss", defaultValue = "bce", description = "bce (non-saturating), minimax, lsgan, hinge, wgan-gp (default: ${DEFAULT-VALUE})")
     String loss;
 
-    @Option(names = "--lr-g", defaultValue = "2e-4", description = "G's Adam learning rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr-g", defaultValue = "2e-4", description = "G's learning rate (default: ${DEFAULT-VALUE})")
     float lrG;
 
-    @Option(names = "--lr-d", defaultValue = "2e-4", description = "D's Adam learning rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr-d", defaultValue = "2e-4", description = "D's learning rate (default: ${DEFAULT-VALUE})")
     float lrD;
 
     @Option(names = "--beta1", defaultValue = "0.5", description = "Adam β1 of both (default: ${DEFAULT-VALUE})")
@@ -142,46 +147,58 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DashboardOptions dashboardOptions;
 
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw, sgd or rmsprop, for both networks (default: ${DEFAULT-VALUE})")
+    String optimizer;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "weight decay of --optimizer adamw (default: ${DEFAULT-VALUE})")
+    float weightDecay;
+
     /** Where progress goes; a sweep gives each of its runs a log file. */
     PrintStream log = System.out;
 
     @Override
     public Integer call() {
-        RunDirectory dir;
-        RunConfig config;
-        if (resume != null) {
-            dir = new RunDirectory(resume);
-            if (!Files.isRegularFile(dir.config())) throw new CliException("--resume: " + resume + " is not a gan4j run directory (no config.json)");
-            config = dir.readConfig();
-            if (length != null) config = config.withSteps(totalSteps(config.batchSize(), DataSources.open(config.data(), path(config.dataDir())).size()));
-        } else {
-            validate();
-            dir = new RunDirectory(out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
-            if (Files.exists(dir.config())) throw new CliException(dir.root() + " already holds a run; use --resume " + dir.root() + " or another --out");
-            config = null;
-        }
+        if (resume == null) validate();
+        else if (!new RunDirectory(resume).exists()) throw new CliException("--resume: " + resume + " is not a gan4j run directory (no config.json)");
         Devices.select(device);   // after the flags are checked: a bad flag is named even where the device is missing
-        Dataset dataset = DataSources.open(config != null ? config.data() : data, config != null ? path(config.dataDir()) : dataDir);
-        if (config == null) {
-            if (batchSize > dataset.size()) {
-                throw new CliException("--batch-size " + batchSize + " is larger than the dataset (" + dataset.size() + " items)");
-            }
-            config = new RunConfig(VERSION, model, data, dataDir == null ? null : dataDir.toString(), batchSize,
-                    totalSteps(batchSize, dataset.size()), loss, lrG, lrD, beta1, beta2, dSteps, unroll, labelSmoothing, instanceNoise,
-                    ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden, dHidden, activation, width, dWidth, channelsFor(dataset), onNan,
-                    maxRollbacks, dataset.checksum(), countermeasures());
-            dir.create();
-        }
-        log.println("run directory " + dir.root() + ": " + config.model() + " on " + dataset.describe() + ", "
+        GanRun run = builder().build();
+        RunConfig config = run.config();
+        log.println("run directory " + run.directory().root() + ": " + config.model() + " on " + run.data().describe() + ", "
                 + config.steps() + " steps of batch " + config.batchSize());
-        TrainingRun run = new TrainingRun(dir, config, dataset, log);
-        dir.writeConfig(config);
-        try (var served = dashboard ? dashboardOptions.start(dir.root().toAbsolutePath().getParent()) : null) {
-            run.resume();
-            run.run();
+        try (var served = dashboard ? dashboardOptions.start(run.directory().root().toAbsolutePath().getParent()) : null) {
+            run.fit();
         }
-        log.println("done: samples in " + dir.samples() + ", curves in " + dir.plots().resolve("losses.png"));
+        log.println("done: samples in " + run.directory().samples() + ", curves in " + run.directory().plots().resolve("losses.png"));
         return 0;
+    }
+
+    /** The flags as the library's run: a new one, or the one in --resume with a new length if one is given. */
+    RunBuilder builder() {
+        RunBuilder b = GanRun.builder();
+        if (resume != null) {
+            b.resume(resume);
+        } else {
+            b.model(model).data(data).dataDir(dataDir).batchSize(batchSize).loss(loss)
+                    .optimizerG(optimizer(lrG)).optimizerD(optimizer(lrD))
+                    .dSteps(dSteps).unrollSteps(unroll).labelSmoothing(labelSmoothing).instanceNoise(instanceNoise).ema(ema)
+                    .seed(seed).device(device).sampleEvery(sampleEvery).checkpointEvery(checkpointEvery).evalEvery(evalEvery)
+                    .mlp(gHidden, dHidden, activation).widths(width, dWidth, channels).onNan(onNan, maxRollbacks)
+                    .countermeasures(countermeasures())
+                    .directory(out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        }
+        if (length != null && length.steps != null) b.steps(length.steps);
+        if (length != null && length.epochs != null) b.epochs(length.epochs);
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        return b.listener(new Progress(log, terminal)).listener(new TensorBoardLog()).listener(new LossPlots());
+    }
+
+    private OptimizerSpec optimizer(float lr) {
+        return switch (optimizer) {
+            case "adamw" -> OptimizerSpec.adamW(lr, beta1, beta2, weightDecay);
+            case "sgd" -> OptimizerSpec.sgd(lr, 0f);
+            case "rmsprop" -> OptimizerSpec.rmsprop(lr, 0.99f);
+            default -> new OptimizerSpec(optimizer, lr, beta1, beta2, 0f, weightDecay);
+        };
     }
 
     private Countermeasures countermeasures() {
@@ -190,22 +207,6 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
-    }
-
-    /** The image models make as many channels as the data has, unless told otherwise. */
-    private int channelsFor(Dataset dataset) {
-        int[] item = dataset.itemShape();
-        return channels > 0 ? channels : item.length == 3 ? item[0] : 0;
-    }
-
-    private static Path path(String s) {
-        return s == null ? null : Path.of(s);
-    }
-
-    private long totalSteps(int batch, int datasetSize) {
-        if (length != null && length.steps != null) return length.steps;
-        int epochs = length != null && length.epochs != null ? length.epochs : 12;
-        return (long) epochs * Math.max(1, datasetSize / batch);
     }
 
     /** Checks the options of a new run (a resumed run takes its run directory's). */
@@ -227,6 +228,7 @@ final class TrainCommand implements Callable<Integer> {
         if (countermeasures().any() && model.startsWith("cgan-")) {
             throw new CliException("--pack, --minibatch-discrimination, --minibatch-std and --spectral-norm work with the unconditional models only, not " + model);
         }
+        if (!OptimizerSpec.NAMES.contains(optimizer)) throw new CliException("--optimizer: unknown '" + optimizer + "' (known: " + String.join(", ", OptimizerSpec.NAMES) + ")");
         if (!onNan.equals("rollback") && !onNan.equals("stop")) throw new CliException("--on-nan must be rollback or stop");
         if (activation != null && !java.util.List.of("relu", "leaky_relu", "tanh").contains(activation)) {
             throw new CliException("--activation: unknown '" + activation + "' (known: relu, leaky_relu, tanh)");

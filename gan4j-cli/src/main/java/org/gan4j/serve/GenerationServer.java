@@ -25,9 +25,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.gan4j.cli.Images;
-import org.gan4j.cli.Samples;
-import org.gan4j.cli.TrainedModel;
+import org.gan4j.run.Images;
+import org.gan4j.run.Samples;
+import org.gan4j.run.TrainedGenerator;
 import org.gan4j.tensor.Tensor;
 
 /**
@@ -59,14 +59,14 @@ public final class GenerationServer implements AutoCloseable {
     private static final Set<String> PATHS = Set.of("/v1/generate", "/v1/model", "/healthz", "/metrics");
     private static final Set<String> GENERATE_PARAMETERS = Set.of("count", "seed", "class", "format");
 
-    private final TrainedModel model;
+    private final TrainedGenerator model;
     private final Limits limits;
     private final GenerationMetrics metrics = new GenerationMetrics();
     private final GenerationQueue queue;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpServer server;
 
-    private GenerationServer(TrainedModel model, InetSocketAddress address, Limits limits) throws IOException {
+    private GenerationServer(TrainedGenerator model, InetSocketAddress address, Limits limits) throws IOException {
         this.model = model;
         this.limits = limits;
         this.queue = new GenerationQueue(model.generator(), limits.maxBatch(), limits.queueCapacity(), metrics);
@@ -78,7 +78,7 @@ public final class GenerationServer implements AutoCloseable {
     }
 
     /** Starts serving {@code model} (in evaluation mode) on host:port; port 0 picks a free port. */
-    public static GenerationServer start(TrainedModel model, String host, int port, Limits limits) {
+    public static GenerationServer start(TrainedGenerator model, String host, int port, Limits limits) {
         // a client that sends its request too slowly, or never reads the answer, is cut off (seconds)
         System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "30"));
         System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "120"));

@@ -1,5 +1,8 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.RunDirectory;
+import org.gan4j.run.TrainedGenerator;
+import org.gan4j.run.DataSources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -159,7 +162,7 @@ class CliTest {
         String stat = "main.1.running_mean";
         assertFalse(java.util.Arrays.equals(saved.get("generator." + stat).toArray(), saved.get("ema." + stat).toArray()),
                 "the average's statistics are estimated for its weights, not copied from G");
-        TrainedModel average = TrainedModel.load(run, true);
+        TrainedGenerator average = TrainedGenerator.load(run, true);
         assertArrayEquals(saved.get("ema." + stat).toArray(), average.generator().stateDict().get(stat).toArray());
         CommandLine g = CommandLine.run("generate", run.toString(), "--ema", "--count", "16", "--out", tmp.resolve("ema.png").toString());
         assertEquals(0, g.status(), g.err());

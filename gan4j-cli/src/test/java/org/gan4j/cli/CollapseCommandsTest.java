@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.RunDirectory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.RunDirectory;
+import org.gan4j.run.TrainedGenerator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,13 +48,13 @@ class Gan4jCheckpointGoldenTest {
         Map<String, Tensor> io = SafeTensors.read(RESOURCES.resolve("gan4j-" + model + ".io.safetensors")).tensors();
         for (boolean ema : new boolean[] {false, true}) {
             float diff = PyTorchInteropTest.maxAbsDiff(io.get(ema ? "images_ema" : "images").toArray(),
-                    generate(TrainedModel.load(run, ema), io.get("z")).toArray());
+                    generate(TrainedGenerator.load(run, ema), io.get("z")).toArray());
             assertTrue(diff <= 1e-5f, model + (ema ? " (ema)" : "") + ": max abs difference " + diff);
         }
     }
 
     /** The model's images for noise z; classes 0, 1, 2, ... in turn when it is conditional. */
-    private static Tensor generate(TrainedModel m, Tensor z) {
+    private static Tensor generate(TrainedGenerator m, Tensor z) {
         try (var ng = Autograd.noGrad()) {
             return m.generator().generate(z, m.labels(z.size(0), null));
         }
@@ -69,7 +71,7 @@ class Gan4jCheckpointGoldenTest {
         assertEquals(0, Main.run(args));
         Files.copy(run.resolve("config.json"), RESOURCES.resolve("gan4j-" + model + ".config.json"), StandardCopyOption.REPLACE_EXISTING);
         Files.copy(new RunDirectory(run).latestCheckpoint(), RESOURCES.resolve("gan4j-" + model + ".checkpoint.safetensors"), StandardCopyOption.REPLACE_EXISTING);
-        TrainedModel plain = TrainedModel.load(run, false), averaged = TrainedModel.load(run, true);
+        TrainedGenerator plain = TrainedGenerator.load(run, false), averaged = TrainedGenerator.load(run, true);
         Tensor z = plain.generator().noise(8, Rng.seeded(5));
         Map<String, Tensor> io = new LinkedHashMap<>();
         io.put("z", z);

@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.TrainedGenerator;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -81,7 +82,7 @@ class OnnxExportTest {
         var golden = PyTorchInteropTest.Golden.of(model);
         Tensor own;
         try (var ng = Autograd.noGrad()) {
-            own = TrainedModel.load(run, false).generator().generate(golden.z(), golden.labels());
+            own = TrainedGenerator.load(run, false).generator().generate(golden.z(), golden.labels());
         }
         float[] ort = runOnnx(Files.readAllBytes(onnx), golden.z(), golden.labels(), longs(own.shape()));
         float diff = PyTorchInteropTest.maxAbsDiff(own.toArray(), ort);

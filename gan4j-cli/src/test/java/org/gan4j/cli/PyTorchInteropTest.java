@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.TrainedGenerator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,7 +64,7 @@ class PyTorchInteropTest {
     @ParameterizedTest
     @ValueSource(strings = {"dcgan28", "cgan-dcgan28", "mlp", "cgan-mlp"})
     void importedPyTorchGeneratorMakesPyTorchsImages(String model) {
-        TrainedModel m = TrainedModel.load(imported(model, tmp), false);
+        TrainedGenerator m = TrainedGenerator.load(imported(model, tmp), false);
         Golden g = Golden.of(model);
         Tensor images;
         try (var ng = Autograd.noGrad()) {

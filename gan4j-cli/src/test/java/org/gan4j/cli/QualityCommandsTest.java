@@ -1,5 +1,7 @@
 package org.gan4j.cli;
 
+import org.gan4j.run.GeneratorMetrics;
+import org.gan4j.run.DataSources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import javax.imageio.ImageIO;
 import org.gan4j.cli.Main;
-import org.gan4j.cli.TrainedModel;
+import org.gan4j.run.TrainedGenerator;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
@@ -35,15 +35,15 @@ class GenerationServerTest {
 
     @TempDir
     static Path tmp;
-    static TrainedModel dcgan, conditional;
+    static TrainedGenerator dcgan, conditional;
     static GenerationServer server, conditionalServer;
 
     /** A run made from the PyTorch golden weights (see PyTorchInteropTest). */
-    static TrainedModel imported(String model) throws Exception {
+    static TrainedGenerator imported(String model) throws Exception {
         Path weights = Path.of(GenerationServerTest.class.getResource("/interop/" + model + ".safetensors").toURI());
         Path run = tmp.resolve(model);
         assertEquals(0, Main.run("import-weights", weights.toString(), "--model", model, "--out", run.toString()));
-        return TrainedModel.load(run, false);
+        return TrainedGenerator.load(run, false);
     }
 
     @BeforeAll
@@ -72,7 +72,7 @@ class GenerationServerTest {
     }
 
     /** The samples gan4j generate makes for this seed and these labels, without the service. */
-    static float[] direct(TrainedModel m, int count, long seed, int[] labels) {
+    static float[] direct(TrainedGenerator m, int count, long seed, int[] labels) {
         try (var ng = Autograd.noGrad()) {
             return m.generator().generate(m.generator().noise(count, Rng.seeded(seed)), labels).toArray();
         }

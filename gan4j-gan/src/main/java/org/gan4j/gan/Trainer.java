@@ -2,7 +2,6 @@ package org.gan4j.gan;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.gan4j.optim.Adam;
 import org.gan4j.optim.Optimizer;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
@@ -10,8 +9,8 @@ import org.gan4j.tensor.Scope;
 import org.gan4j.tensor.Tensor;
 
 /**
- * Trains a generator G against a discriminator D, each with its own Adam optimizer over its
- * own parameters. {@link #step} is the textbook algorithm, phase by phase.
+ * Trains a generator G against a discriminator D, each with its own optimizer (Adam unless the
+ * options say otherwise) over its own parameters. {@link #step} is the textbook algorithm, phase by phase.
  */
 public final class Trainer {
     private final GanModel model;
@@ -33,8 +32,8 @@ public final class Trainer {
         this.loss = loss;
         this.options = options;
         this.rng = rng;
-        this.optG = new Adam(model.generator().parameters(), options.lrG(), options.betasG()[0], options.betasG()[1]);
-        this.optD = new Adam(model.discriminator().parameters(), options.lrD(), options.betasD()[0], options.betasD()[1]);
+        this.optG = options.optimizerG().create(model.generator().parameters());
+        this.optD = options.optimizerD().create(model.discriminator().parameters());
         this.namedG = model.generator().namedParameters();
         this.namedD = model.discriminator().namedParameters();
         this.ema = options.emaDecay() > 0 ? new Ema(model.generator(), emaCopy, options.emaDecay()) : null;

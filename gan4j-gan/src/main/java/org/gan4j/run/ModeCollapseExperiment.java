@@ -1,4 +1,4 @@
-package org.gan4j.gan;
+package org.gan4j.run;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +17,14 @@ import org.gan4j.metrics.DomainClassifier;
 import org.gan4j.metrics.FeatureMetrics;
 import org.gan4j.metrics.MixtureMetrics;
 import org.gan4j.metrics.SampleEvaluation;
+import org.gan4j.gan.Countermeasures;
+import org.gan4j.gan.GanLoss;
+import org.gan4j.gan.GanModel;
+import org.gan4j.gan.Generator;
+import org.gan4j.gan.ModelOptions;
+import org.gan4j.gan.Models;
+import org.gan4j.gan.TrainOptions;
+import org.gan4j.gan.Trainer;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Scope;
 
@@ -148,9 +156,8 @@ public final class ModeCollapseExperiment {
         Rng rng = Rng.seeded(seed);
         GanModel model = Models.create(p.model(), options, rng.fork(0));
         Generator emaCopy = v.emaDecay() > 0 ? Models.create(p.model(), options, rng.fork(0)).generator() : null;
-        float[] betas = {p.beta1(), 0.999f};
         TrainOptions train = TrainOptions.defaults().withLearningRates(p.learningRate(), p.learningRate())
-                .withBetas(betas, betas).withEma(v.emaDecay()).withUnrollSteps(v.unrollSteps());
+                .withBetas(p.beta1(), 0.999f).withEma(v.emaDecay()).withUnrollSteps(v.unrollSteps());
         Trainer trainer = new Trainer(model, GanLoss.nonSaturating(), train, emaCopy, rng.fork(1));
         int batch = p.batch() - p.batch() % v.countermeasures().pack();
         DataLoader loader = new DataLoader(data, batch, rng.fork(2), true, true);

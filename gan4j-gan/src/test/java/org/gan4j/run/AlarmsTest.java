@@ -1,12 +1,15 @@
-package org.gan4j.cli;
+package org.gan4j.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.gan4j.optim.OptimizerSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,10 +82,19 @@ class AlarmsTest {
     @Test
     void aDivergingRunWritesItsAlarmsToTheLogAndAlarmsJsonl() throws Exception {
         Path run = tmp.resolve("nan");
-        String out = CommandLine.run("train", "--model", "mlp2d", "--data", "ring8", "--g-hidden", "16", "--d-hidden", "16",
-                "--batch-size", "16", "--device", "cpu", "--lr-g", "1e12", "--lr-d", "1e12", "--steps", "200", "--checkpoint-every", "1",
-                "--max-rollbacks", "1", "--out", run.toString()).out();
-        assertTrue(out.contains("alarm at step"), out);
+        List<Alarms.Alarm> heard = new ArrayList<>();
+        OptimizerSpec huge = OptimizerSpec.adam(1e12f, 0.5f, 0.999f);
+        GanRun gan = GanRun.builder().model("mlp2d").data("ring8").mlp(new int[] {16}, new int[] {16}, null).batchSize(16)
+                .optimizerG(huge).optimizerD(huge).steps(200).checkpointEvery(1).onNan("rollback", 1).directory(run)
+                .listener(new RunListener() {
+                    @Override
+                    public void alarm(Alarms.Alarm alarm) {
+                        heard.add(alarm);
+                    }
+                }).build();
+        RunException e = assertThrows(RunException.class, gan::fit);
+        assertTrue(e.getMessage().contains("giving up"), e.getMessage());
+        assertFalse(heard.isEmpty());
         List<String> alarms = Files.readAllLines(run.resolve("alarms.jsonl"));
         assertTrue(alarms.size() >= 2 && alarms.stream().allMatch(l -> l.contains("\"kind\":\"loss\"")), alarms.toString());
     }

@@ -1,4 +1,4 @@
-package org.gan4j.cli;
+package org.gan4j.run;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +14,12 @@ import org.gan4j.metrics.DomainClassifier;
 import org.gan4j.tensor.Rng;
 
 /** The domain classifiers behind the metrics: where they are cached, what they train on, which one a dataset uses. */
-final class Classifiers {
+public final class Classifiers {
     private Classifiers() {
     }
 
     /** How long to train, and how far to shift the training images. */
-    record Recipe(int epochs, int maxShift) {
+    public record Recipe(int epochs, int maxShift) {
     }
 
     /**
@@ -27,14 +27,14 @@ final class Classifiers {
      * training digits need many shifted passes; the 60,000-image sets underfit in their few
      * passes, where shifts only cost accuracy.
      */
-    static Recipe recipe(String name) {
+    public static Recipe recipe(String name) {
         return name.equals("mnist") ? new Recipe(12, 2) : new Recipe(4, 0);
     }
 
     /** The classifier that judges a dataset's samples: Stacked MNIST and the shipped digits use MNIST's. */
-    static String forDataset(String dataset) {
+    public static String forDataset(String dataset) {
         String name = nameFor(dataset);
-        if (name == null) throw new CliException("no domain classifier for dataset '" + dataset + "' (known: mnist, fashion-mnist, kmnist)");
+        if (name == null) throw new IllegalArgumentException("no domain classifier for dataset '" + dataset + "' (known: mnist, fashion-mnist, kmnist)");
         return name;
     }
 
@@ -47,13 +47,13 @@ final class Classifiers {
     }
 
     /** The cached classifier that judges {@code dataset}'s samples, or null when it has none or none was trained yet. */
-    static DomainClassifier.Loaded cachedFor(String dataset) {
+    public static DomainClassifier.Loaded cachedFor(String dataset) {
         String name = nameFor(dataset);
         return name == null ? null : cached(name);
     }
 
     /** Why {@link #cachedFor} found nothing, in words for the user. */
-    static String missing(String dataset) {
+    public static String missing(String dataset) {
         String name = nameFor(dataset);
         return name == null ? "gan4j has no classifier for " + dataset
                 : "no " + name + " classifier cached; train it with ./gan4j classifier train --data " + name;
@@ -63,21 +63,21 @@ final class Classifiers {
      * $GAN4J_HOME/classifiers/NAME.safetensors (GAN4J_HOME defaults to ~/.gan4j); the system
      * property gan4j.home, when set, comes first, so tests do not see the user's cache.
      */
-    static Path cacheFile(String name) {
+    public static Path cacheFile(String name) {
         String set = System.getProperty("gan4j.home", System.getenv("GAN4J_HOME"));
         Path home = set != null && !set.isBlank() ? Path.of(set) : Path.of(System.getProperty("user.home"), ".gan4j");
         return home.resolve("classifiers").resolve(name + ".safetensors");
     }
 
     /** The cached classifier for {@code name}, or null when none was trained yet. */
-    static DomainClassifier.Loaded cached(String name) {
+    public static DomainClassifier.Loaded cached(String name) {
         Path file = cacheFile(name);
         if (!Files.isRegularFile(file)) return null;
         try {
             return DomainClassifier.load(file);
         } catch (IllegalArgumentException e) {
             // the file names what is wrong with it; the user also needs to know how to replace it
-            throw new CliException(e.getMessage() + "; train it again with ./gan4j classifier train --data " + name);
+            throw new RunException(e.getMessage() + "; train it again with ./gan4j classifier train --data " + name);
         }
     }
 
@@ -86,7 +86,7 @@ final class Classifiers {
      * their accuracy, data checksums and architecture. For MNIST a folder holding the 10,000-digit
      * training subset (train10k-*-idx*-ubyte.gz) is used when --data-dir names one.
      */
-    static DomainClassifier.Loaded train(String name, Path dataDir, Recipe recipe, long seed, Path out, Consumer<String> progress) {
+    public static DomainClassifier.Loaded train(String name, Path dataDir, Recipe recipe, long seed, Path out, Consumer<String> progress) {
         Dataset train, test;
         try {
             Datasets datasets = Datasets.standard(dataDir);
@@ -96,7 +96,7 @@ final class Classifiers {
                     : datasets.load(name, Datasets.Split.TRAIN);
             test = datasets.load(name, Datasets.Split.TEST);
         } catch (DatasetException e) {
-            throw new CliException(e.getMessage());
+            throw new RunException(e.getMessage(), e);
         }
         int[] shape = train.itemShape();
         var architecture = DomainClassifier.Architecture.lenet(shape[0], shape[1], train.classes());
@@ -113,11 +113,11 @@ final class Classifiers {
         meta.put("epochs", Integer.toString(recipe.epochs()));
         meta.put("max_shift", Integer.toString(recipe.maxShift()));
         meta.put("seed", Long.toString(seed));
-        meta.put("gan4j_version", TrainCommand.VERSION);
+        meta.put("gan4j_version", Provenance.VERSION);
         try {
             Files.createDirectories(out.toAbsolutePath().getParent());
         } catch (java.io.IOException e) {
-            throw new CliException("cannot create " + out.getParent() + ": " + e.getMessage());
+            throw new RunException("cannot create " + out.getParent() + ": " + e.getMessage(), e);
         }
         classifier.save(out, meta);
         progress.accept(String.format(Locale.ROOT, "wrote %s (test accuracy %.2f %%)", out, 100 * accuracy));

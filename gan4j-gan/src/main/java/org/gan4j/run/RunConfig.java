@@ -1,12 +1,14 @@
-package org.gan4j.cli;
+package org.gan4j.run;
 
 import org.gan4j.gan.Countermeasures;
 import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.TrainOptions;
+import org.gan4j.optim.OptimizerSpec;
 
 /**
  * A run's resolved configuration, written to config.json so that the run can be understood,
- * repeated and resumed. Every field has its final value (no "default" left to resolve).
+ * repeated and resumed. Every field has its final value (no "default" left to resolve); make one
+ * with {@link GanRun#builder()}.
  */
 public record RunConfig(
         String version,
@@ -16,10 +18,8 @@ public record RunConfig(
         int batchSize,
         long steps,
         String loss,
-        float lrG,
-        float lrD,
-        float beta1,
-        float beta2,
+        OptimizerSpec optimizerG,
+        OptimizerSpec optimizerD,
         int dSteps,
         int unrollSteps,
         float labelSmoothing,
@@ -47,8 +47,7 @@ public record RunConfig(
 
     public TrainOptions trainOptions() {
         return TrainOptions.defaults()
-                .withLearningRates(lrG, lrD)
-                .withBetas(new float[] {beta1, beta2}, new float[] {beta1, beta2})
+                .withOptimizers(optimizerG, optimizerD)
                 .withDSteps(dSteps)
                 .withUnrollSteps(unrollSteps)
                 .withRealTarget(1f - labelSmoothing)
@@ -57,14 +56,8 @@ public record RunConfig(
     }
 
     public RunConfig withSteps(long newSteps) {
-        return new RunConfig(version, model, data, dataDir, batchSize, newSteps, loss, lrG, lrD, beta1, beta2, dSteps, unrollSteps,
+        return new RunConfig(version, model, data, dataDir, batchSize, newSteps, loss, optimizerG, optimizerD, dSteps, unrollSteps,
                 labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
                 dHidden, activation, width, dWidth, channels, onNan, maxRollbacks, dataChecksum, countermeasures);
-    }
-
-    public RunConfig withDataChecksum(String checksum) {
-        return new RunConfig(version, model, data, dataDir, batchSize, steps, loss, lrG, lrD, beta1, beta2, dSteps, unrollSteps,
-                labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
-                dHidden, activation, width, dWidth, channels, onNan, maxRollbacks, checksum, countermeasures);
     }
 }

@@ -1,4 +1,4 @@
-package org.gan4j.cli;
+package org.gan4j.run;
 
 import java.util.ArrayList;
 import java.util.List;

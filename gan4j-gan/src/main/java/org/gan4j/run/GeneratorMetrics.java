@@ -1,11 +1,10 @@
-package org.gan4j.cli;
+package org.gan4j.run;
 
 import java.util.List;
 import java.util.Set;
 import org.gan4j.data.Dataset;
 import org.gan4j.data.Mixture;
 import org.gan4j.gan.Generator;
-import org.gan4j.gan.ModeCollapseExperiment;
 import org.gan4j.metrics.DomainClassifier;
 import org.gan4j.metrics.Metric;
 import org.gan4j.metrics.MixtureMetrics;
@@ -15,7 +14,7 @@ import org.gan4j.metrics.SampleEvaluation;
  * The quality figures of a generator against its data, shared by evaluate, train --eval-every
  * and sweep: mode statistics for 2-D mixtures, a domain classifier's metrics for images.
  */
-final class GeneratorMetrics {
+public final class GeneratorMetrics {
     private GeneratorMetrics() {
     }
 
@@ -23,7 +22,7 @@ final class GeneratorMetrics {
      * @param classifier the domain classifier for image data; unused (may be null) for mixtures
      * @param n          generated samples; mixtures always use PacGAN's 2,500
      */
-    static List<Metric> evaluate(Generator g, Dataset real, DomainClassifier classifier, Set<String> metrics, int n, long seed) {
+    public static List<Metric> evaluate(Generator g, Dataset real, DomainClassifier classifier, Set<String> metrics, int n, long seed) {
         if (real instanceof Mixture mixture) return mixture(g, mixture, seed);
         return SampleEvaluation.evaluate(classifier, real, g.sample(n, seed), metrics, seed);
     }

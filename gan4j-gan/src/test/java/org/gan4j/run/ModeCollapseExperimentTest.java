@@ -1,4 +1,4 @@
-package org.gan4j.gan;
+package org.gan4j.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,6 +1,8 @@
-package org.gan4j.cli;
+package org.gan4j.run;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.gan4j.optim.OptimizerSpec;
 
 /**
  * The files of one run (config.json, metrics.jsonl, samples/, plots/, checkpoints/). Every
@@ -23,8 +26,9 @@ import java.util.Map;
  */
 public record RunDirectory(Path root) {
     /** config.json is indented for people; metrics.jsonl and --json output stay one line each. */
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    static final ObjectMapper JSON_LINE = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    public static final ObjectMapper JSON_LINE = new ObjectMapper();
 
     public Path config() {
         return root.resolve("config.json");
@@ -68,23 +72,41 @@ public record RunDirectory(Path root) {
             for (Path p : new Path[] {root, samples(), plots(), checkpoints()}) Files.createDirectories(p);
             if (!Files.isWritable(root)) throw new IOException("not writable");
         } catch (IOException e) {
-            throw new CliException("cannot create run directory " + root + ": " + e.getMessage());
+            throw new RunException("cannot create run directory " + root + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether the folder holds a run (its config.json). */
+    public boolean exists() {
+        return Files.isRegularFile(config());
     }
 
     public RunConfig readConfig() {
+        if (!exists()) throw new RunException(root + " is not a gan4j run directory (no config.json)");
         try {
-            return JSON.readValue(config().toFile(), RunConfig.class);
-        } catch (IOException e) {
-            throw new CliException("cannot read " + config() + ": " + e.getMessage());
+            ObjectNode node = (ObjectNode) JSON.readTree(config().toFile());
+            // runs from before optimizers were chosen trained with Adam: lrG, lrD and one pair of betas
+            if (!node.has("optimizerG") && node.has("lrG")) {
+                float b1 = node.get("beta1").floatValue(), b2 = node.get("beta2").floatValue();
+                node.set("optimizerG", JSON.valueToTree(OptimizerSpec.adam(node.get("lrG").floatValue(), b1, b2)));
+                node.set("optimizerD", JSON.valueToTree(OptimizerSpec.adam(node.get("lrD").floatValue(), b1, b2)));
+            }
+            return JSON.treeToValue(node, RunConfig.class);
+        } catch (IOException | RuntimeException e) {
+            throw new RunException("cannot read " + config() + ": " + e.getMessage(), e);
         }
     }
 
-    public void writeConfig(RunConfig config) {
+    /** config.json: the configuration's fields, and under "provenance" where and when it was written. */
+    public void writeConfig(Provenance provenance) {
+        ObjectNode node = JSON.valueToTree(provenance.config());
+        ObjectNode origin = JSON.valueToTree(provenance);
+        origin.remove("config");
+        node.set("provenance", origin);
         try {
-            writeAtomically(config(), JSON.writeValueAsBytes(config));
+            writeAtomically(config(), JSON.writeValueAsBytes(node));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new RunException("cannot write " + config() + ": " + e.getMessage(), e);
         }
     }
 
@@ -100,7 +122,7 @@ public record RunDirectory(Path root) {
                 lines.add(m);
             }
         } catch (IOException e) {
-            throw new CliException("cannot read " + metrics() + ": " + e.getMessage());
+            throw new RunException("cannot read " + metrics() + ": " + e.getMessage(), e);
         }
         return lines;
     }
@@ -119,6 +141,15 @@ public record RunDirectory(Path root) {
             ch.write(ByteBuffer.wrap((JSON_LINE.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Writes a file of the run atomically. */
+    public void write(Path file, byte[] bytes) {
+        try {
+            writeAtomically(file, bytes);
+        } catch (IOException e) {
+            throw new RunException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,23 +1,25 @@
-package org.gan4j.cli;
+package org.gan4j.run;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.gan4j.data.Dataset;
 import org.gan4j.data.DatasetException;
 import org.gan4j.data.Datasets;
 import org.gan4j.data.ImageFolder;
-import org.gan4j.gan.ModeCollapseExperiment;
 
-/** What --data names: a downloadable dataset, the shipped digits, a synthetic set, or an image folder. */
-final class DataSources {
+/** What a run's data names: a downloadable dataset, the shipped digits, a synthetic set, or a folder of images. */
+public final class DataSources {
     /** MNIST's 10,000 test digits, shipped inside gan4j so the first run works offline. */
-    static final String DEFAULT = "mnist-test";
-    static final String NAMES_HELP = "mnist-test (shipped), mnist, fashion-mnist, kmnist, cifar10, ring8, grid25, stacked-mnist,";
+    public static final String DEFAULT = "mnist-test";
+    public static final List<String> NAMES = List.of(DEFAULT, "mnist", "fashion-mnist", "kmnist", "cifar10", "ring8", "grid25",
+            ModeCollapseExperiment.STACKED);
 
     private DataSources() {
     }
 
-    static Dataset open(String name, Path dataDir) {
+    /** The training split of {@code name}, from {@code dataDir} when given, else gan4j's cache (downloading when online). */
+    public static Dataset open(String name, Path dataDir) {
         try {
             return switch (name) {
                 case DEFAULT -> Datasets.mnistShipped();
@@ -27,14 +29,14 @@ final class DataSources {
                     Path folder = Path.of(name);
                     if (Files.isDirectory(folder)) yield ImageFolder.read(folder, 64, true);
                     if (!Datasets.names().contains(name)) {
-                        throw new CliException("--data: unknown dataset '" + name + "' (known: " + NAMES_HELP
-                                + " or a folder of images)");
+                        throw new IllegalArgumentException("unknown dataset '" + name + "' (known: " + String.join(", ", NAMES)
+                                + ", or a folder of images)");
                     }
                     yield Datasets.standard(dataDir).load(name, Datasets.Split.TRAIN);
                 }
             };
         } catch (DatasetException e) {
-            throw new CliException(e.getMessage());
+            throw new RunException(e.getMessage(), e);
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.gan4j.cli;
+package org.gan4j.run;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

@@ -1,0 +1,312 @@
+package org.gan4j.run;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.gan4j.data.Dataset;
+import org.gan4j.gan.Countermeasures;
+import org.gan4j.gan.GanLoss;
+import org.gan4j.gan.GanModel;
+import org.gan4j.gan.Models;
+import org.gan4j.optim.OptimizerSpec;
+import org.gan4j.tensor.Rng;
+import org.gan4j.tensor.Tensor;
+
+/**
+ * Sets up a {@link GanRun}: a new one from gan4j's named models, losses and datasets (or your
+ * own model and data), or with {@link #resume} the continuation of one in its directory. Every
+ * setting starts at the default of {@code gan4j train}: dcgan28 on the shipped MNIST digits,
+ * 12 epochs of batch 64, the non-saturating loss, Adam 2e-4 with β = (0.5, 0.999) for both
+ * networks, seed 1.
+ */
+public final class RunBuilder {
+    private static final int DEFAULT_EPOCHS = 12;
+    private static final OptimizerSpec DCGAN_ADAM = OptimizerSpec.adam(2e-4f, 0.5f, 0.999f);
+
+    private String model = "dcgan28", data = "mnist-test", dataDir, loss = "bce", device = "cpu", onNan = "rollback", activation;
+    private GanModel customModel;
+    private Dataset customData;
+    private Path directory, resuming;
+    private int batchSize = 64, dSteps = 1, unrollSteps, sampleEvery = 500, checkpointEvery = 1000, evalEvery, maxRollbacks = 3;
+    private int width, dWidth, channels;
+    private int[] gHidden, dHidden;
+    private Long steps;
+    private Integer epochs;
+    private OptimizerSpec optimizerG = DCGAN_ADAM, optimizerD = DCGAN_ADAM;
+    private float labelSmoothing, instanceNoise, ema;
+    private long seed = 1;
+    private Countermeasures countermeasures = Countermeasures.none();
+    private final List<RunListener> listeners = new ArrayList<>();
+
+    RunBuilder() {
+    }
+
+    /** One of {@link Models#NAMES}. */
+    public RunBuilder model(String name) {
+        this.model = name;
+        return this;
+    }
+
+    /** Your own generator and discriminator (or one of {@link Models#create}); load its samples with {@link TrainedGenerator#load(Path, org.gan4j.gan.Generator)}. */
+    public RunBuilder model(GanModel model) {
+        this.customModel = model;
+        this.model = model.name();
+        return this;
+    }
+
+    /** A dataset name ({@link DataSources#NAMES}) or a folder of images. */
+    public RunBuilder data(String name) {
+        this.data = name;
+        return this;
+    }
+
+    /** Your own data; a resumed run needs the same data given again. */
+    public RunBuilder data(Dataset dataset) {
+        this.customData = dataset;
+        this.data = dataset.describe();
+        return this;
+    }
+
+    /** Where a named dataset's files are, instead of gan4j's download cache. */
+    public RunBuilder dataDir(Path folder) {
+        this.dataDir = folder == null ? null : folder.toString();
+        return this;
+    }
+
+    /** One of {@link GanLoss#NAMES}. */
+    public RunBuilder loss(String name) {
+        this.loss = name;
+        return this;
+    }
+
+    public RunBuilder loss(GanLoss loss) {
+        return loss(loss.name());
+    }
+
+    public RunBuilder optimizerG(OptimizerSpec spec) {
+        this.optimizerG = spec;
+        return this;
+    }
+
+    public RunBuilder optimizerD(OptimizerSpec spec) {
+        this.optimizerD = spec;
+        return this;
+    }
+
+    public RunBuilder batchSize(int n) {
+        this.batchSize = n;
+        return this;
+    }
+
+    /** Training steps (one D update each, and a G update every {@link #dSteps}); replaces {@link #epochs}. */
+    public RunBuilder steps(long n) {
+        this.steps = n;
+        this.epochs = null;
+        return this;
+    }
+
+    /** Passes over the data; replaces {@link #steps}. */
+    public RunBuilder epochs(int n) {
+        this.epochs = n;
+        this.steps = null;
+        return this;
+    }
+
+    public RunBuilder seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    public RunBuilder directory(Path dir) {
+        this.directory = dir;
+        return this;
+    }
+
+    public RunBuilder listener(RunListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** D updates per G update. */
+    public RunBuilder dSteps(int k) {
+        this.dSteps = k;
+        return this;
+    }
+
+    /** Unrolled GAN: G learns against D after k look-ahead updates, which are then undone. */
+    public RunBuilder unrollSteps(int k) {
+        this.unrollSteps = k;
+        return this;
+    }
+
+    /** One-sided: D's real target is 1 minus this. */
+    public RunBuilder labelSmoothing(float s) {
+        this.labelSmoothing = s;
+        return this;
+    }
+
+    /** σ of noise on D's inputs, fading to 0 over the run. */
+    public RunBuilder instanceNoise(float sigma) {
+        this.instanceNoise = sigma;
+        return this;
+    }
+
+    /** Decay of the average of G's weights used for samples, e.g. 0.999; 0 keeps none. */
+    public RunBuilder ema(float decay) {
+        this.ema = decay;
+        return this;
+    }
+
+    /** The device the run was started on, as recorded in config.json (the caller selects the backend). */
+    public RunBuilder device(String name) {
+        this.device = name;
+        return this;
+    }
+
+    public RunBuilder sampleEvery(int stepsBetween) {
+        this.sampleEvery = stepsBetween;
+        return this;
+    }
+
+    public RunBuilder checkpointEvery(int stepsBetween) {
+        this.checkpointEvery = stepsBetween;
+        return this;
+    }
+
+    /** Steps between quality metrics of 1,000 samples (images need a cached classifier); 0 = off. */
+    public RunBuilder evalEvery(int stepsBetween) {
+        this.evalEvery = stepsBetween;
+        return this;
+    }
+
+    /** "rollback" (to the last checkpoint, halving the learning rates, at most {@code maxRollbacks} times) or "stop". */
+    public RunBuilder onNan(String policy, int maxRollbacks) {
+        this.onNan = policy;
+        this.maxRollbacks = maxRollbacks;
+        return this;
+    }
+
+    /** The MLP models' hidden sizes and activation (null: the model's). */
+    public RunBuilder mlp(int[] gHidden, int[] dHidden, String activation) {
+        this.gHidden = gHidden;
+        this.dHidden = dHidden;
+        this.activation = activation;
+        return this;
+    }
+
+    /** The DCGAN models' base widths (0: the model's, 64) and image channels (0: the data's). */
+    public RunBuilder widths(int width, int dWidth, int channels) {
+        this.width = width;
+        this.dWidth = dWidth;
+        this.channels = channels;
+        return this;
+    }
+
+    public RunBuilder countermeasures(Countermeasures c) {
+        this.countermeasures = c;
+        return this;
+    }
+
+    /** Continues the run in {@code dir} with its own configuration; {@link #steps} or {@link #epochs} may lengthen it. */
+    public RunBuilder resume(Path dir) {
+        RunConfig c = new RunDirectory(dir).readConfig();
+        this.resuming = dir;
+        this.directory = dir;
+        model = c.model();
+        data = c.data();
+        dataDir = c.dataDir();
+        batchSize = c.batchSize();
+        steps = c.steps();
+        epochs = null;
+        loss = c.loss();
+        optimizerG = c.optimizerG();
+        optimizerD = c.optimizerD();
+        dSteps = c.dSteps();
+        unrollSteps = c.unrollSteps();
+        labelSmoothing = c.labelSmoothing();
+        instanceNoise = c.instanceNoise();
+        ema = c.ema();
+        seed = c.seed();
+        device = c.device();
+        sampleEvery = c.sampleEvery();
+        checkpointEvery = c.checkpointEvery();
+        evalEvery = c.evalEvery();
+        gHidden = c.gHidden();
+        dHidden = c.dHidden();
+        activation = c.activation();
+        width = c.width();
+        dWidth = c.dWidth();
+        channels = c.channels();
+        onNan = c.onNan();
+        maxRollbacks = c.maxRollbacks();
+        countermeasures = c.countermeasures();
+        return this;
+    }
+
+    /** Checks the settings against each other and the data, and makes the run; nothing is written until {@link GanRun#fit}. */
+    public GanRun build() {
+        if (directory == null) throw new IllegalArgumentException("a run needs a directory");
+        RunDirectory dir = new RunDirectory(directory);
+        if (resuming == null && dir.exists()) {
+            throw new RunException(directory + " already holds a run; resume it, or choose another directory");
+        }
+        check();
+        Dataset dataset = customData != null ? customData : DataSources.open(data, dataDir == null ? null : Path.of(dataDir));
+        if (batchSize > dataset.size()) {
+            throw new IllegalArgumentException("batch size " + batchSize + " is larger than the dataset (" + dataset.size() + " items)");
+        }
+        RunConfig config = config(dataset);
+        GanModel gan = customModel != null ? customModel : Models.create(config.model(), config.modelOptions(), Rng.seeded(seed));
+        requireCompatible(gan, dataset);
+        GanModel emaCopy = null;
+        if (ema > 0) {
+            if (customModel != null) throw new IllegalArgumentException("a weight average (ema) needs one of gan4j's named models");
+            emaCopy = Models.create(config.model(), config.modelOptions(), Rng.seeded(seed));
+        }
+        return new GanRun(dir, config, dataset, gan, emaCopy, listeners);
+    }
+
+    /** The configuration this builder makes for {@code dataset}, every value resolved. */
+    RunConfig config(Dataset dataset) {
+        int[] item = dataset.itemShape();
+        int imageChannels = channels > 0 ? channels : item.length == 3 ? item[0] : 0;
+        long length = steps != null ? steps : (long) (epochs != null ? epochs : DEFAULT_EPOCHS) * Math.max(1, dataset.size() / batchSize);
+        return new RunConfig(Provenance.VERSION, model, data, dataDir, batchSize, length, loss, optimizerG, optimizerD, dSteps,
+                unrollSteps, labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
+                dHidden, activation, width, dWidth, imageChannels, onNan, maxRollbacks, dataset.checksum(), countermeasures);
+    }
+
+    private void check() {
+        if (customModel == null && !Models.NAMES.contains(model)) {
+            throw new IllegalArgumentException("unknown model '" + model + "' (known: " + String.join(", ", Models.NAMES) + ")");
+        }
+        if (!GanLoss.NAMES.contains(loss)) throw new IllegalArgumentException("unknown loss '" + loss + "' (known: " + String.join(", ", GanLoss.NAMES) + ")");
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        if (batchSize % countermeasures.pack() != 0) {
+            throw new IllegalArgumentException("batch size " + batchSize + " must be divisible by the pack size " + countermeasures.pack());
+        }
+        if ((steps != null && steps < 1) || (epochs != null && epochs < 1)) throw new IllegalArgumentException("a run needs at least one step");
+        if (dSteps < 1 || unrollSteps < 0) throw new IllegalArgumentException("dSteps must be at least 1 and unrollSteps not negative");
+        if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0, 1)");
+        if (ema < 0 || ema >= 1) throw new IllegalArgumentException("the weight average's decay must be in [0, 1)");
+        if (sampleEvery < 1 || checkpointEvery < 1 || evalEvery < 0) {
+            throw new IllegalArgumentException("sampleEvery and checkpointEvery must be at least 1, evalEvery not negative");
+        }
+        if (!onNan.equals("rollback") && !onNan.equals("stop")) throw new IllegalArgumentException("on NaN: rollback or stop, not " + onNan);
+        if (countermeasures.any() && model.startsWith("cgan-")) {
+            throw new IllegalArgumentException("mode-collapse countermeasures work with the unconditional models only, not " + model);
+        }
+    }
+
+    private static void requireCompatible(GanModel model, Dataset data) {
+        int[] produced = model.generator().outputShape();
+        if (!Arrays.equals(produced, data.itemShape())) {
+            throw new IllegalArgumentException("model " + model.name() + " makes samples of shape " + Tensor.shapeString(produced)
+                    + " but the data has shape " + Tensor.shapeString(data.itemShape()));
+        }
+        if (model.conditional() && data.classes() == 0) {
+            throw new IllegalArgumentException("model " + model.name() + " is class-conditional but " + data.describe() + " has no labels");
+        }
+    }
+}

@@ -6,17 +6,17 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.gan4j.io.AtomicFile;
 import org.gan4j.tensor.Tensor;
 
 /**
@@ -39,7 +39,7 @@ public final class SafeTensors {
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
     }
 
-    /** Writes atomically: a temporary file in the same directory, synced, then renamed over {@code file}. */
+    /** Writes atomically (see {@link AtomicFile}): a reader never sees half a checkpoint. */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
         StringBuilder header = new StringBuilder("{");
         if (!metadata.isEmpty()) {
@@ -66,11 +66,8 @@ public final class SafeTensors {
         byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
 
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            AtomicFile.writeChannel(file, ch -> {
                 ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
                 head.putLong(padded).put(json);
                 while (head.hasRemaining()) head.put((byte) ' ');
@@ -86,23 +83,9 @@ public final class SafeTensors {
                         writeFully(ch, buf);
                     }
                 }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            syncDirectory(dir);
+            });
         } catch (IOException e) {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the write error below is the one to report
-                }
-            }
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
@@ -231,7 +214,7 @@ public final class SafeTensors {
         }
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+    private static void writeFully(WritableByteChannel ch, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) ch.write(buf);
     }
 
@@ -241,15 +224,6 @@ public final class SafeTensors {
             if (ch.read(buf, position + buf.position()) < 0) throw corrupt(file, "unexpected end of file at byte " + (position + buf.position()));
         }
         return buf.flip();
-    }
-
-    /** Makes the rename durable; some platforms cannot open a directory, and there it is skipped. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // not supported here (e.g. Windows); the data itself was already synced
-        }
     }
 
     private static IllegalArgumentException corrupt(Path file, String message) {

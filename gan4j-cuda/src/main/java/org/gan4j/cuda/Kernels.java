@@ -13,7 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -21,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.gan4j.io.AtomicFile;
 
 /**
  * The kernels: .cu resources compiled by NVRTC on first use, for the device's architecture,
@@ -144,13 +144,11 @@ final class Kernels {
         return ptx;
     }
 
-    /** Writes through a temporary file and a rename; a cache that cannot be written is only a slower start. */
+    /** Written atomically, so a concurrent start never reads half a file; a cache that cannot be written is only a slower start. */
     private static void writeAtomically(Path target, String text) {
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-            Files.writeString(tmp, text);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(target, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             System.err.println("gan4j: cannot cache compiled kernels in " + target.getParent() + ": " + e.getMessage());
         }

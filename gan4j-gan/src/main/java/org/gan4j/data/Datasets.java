@@ -7,11 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.gan4j.io.AtomicFile;
 
 /**
  * Datasets by name. A file is looked for in the caller's data directory, then in the cache
@@ -193,39 +191,24 @@ public final class Datasets {
         return home.resolve("data").resolve(name);
     }
 
-    /** Temp file beside the target, checksum, fsync, then an atomic rename: never a half file in the cache. */
+    /** Downloaded and checked beside the target, then moved into place atomically: never a half file in the cache. */
     private Path download(String name, Remote remote) {
         Path dir = cache(name);
         Path target = dir.resolve(remote.file());
-        Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, remote.file(), ".part");
-            downloader.download(remote.url(), tmp);
-            if (!remote.checksum().matches(tmp)) {
-                throw new DatasetException(remote.file() + ": downloaded from " + remote.url() + " but its "
-                        + remote.checksum().algorithm() + " is not " + remote.checksum().hex() + "; the file was discarded");
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.writeFile(target, tmp -> {
+                downloader.download(remote.url(), tmp);
+                if (!remote.checksum().matches(tmp)) {
+                    throw new DatasetException(remote.file() + ": downloaded from " + remote.url() + " but its "
+                            + remote.checksum().algorithm() + " is not " + remote.checksum().hex() + "; the file was discarded");
+                }
+            });
             return target;
         } catch (IOException e) {
             throw new DatasetException(remote.file() + ": not found and cannot be downloaded from " + remote.url()
                     + " (" + e + "). Put a copy in " + dir + (dataDir != null ? " or " + dataDir : "")
                     + " and run again.", e);
-        } finally {
-            deleteQuietly(tmp);
-        }
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        if (tmp == null) return;
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-            // a stray .part file is harmless: the next download makes a new one
         }
     }
 

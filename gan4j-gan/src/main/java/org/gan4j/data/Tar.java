@@ -4,14 +4,13 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
+import org.gan4j.io.AtomicFile;
 
 /** Just enough of (gzipped) tar to take regular files out of a dataset archive: 512-byte headers, then the data. */
 final class Tar {
@@ -29,12 +28,7 @@ final class Tar {
                 String base = path.substring(path.lastIndexOf('/') + 1);
                 boolean regular = header[156] == '0' || header[156] == 0;
                 if (regular && wanted.test(base)) {
-                    Path tmp = Files.createTempFile(dir, base, ".part");
-                    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                        copy(in, out, size, archive);
-                        out.force(true);
-                    }
-                    Files.move(tmp, dir.resolve(base), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    AtomicFile.writeChannel(dir.resolve(base), out -> copy(in, out, size, archive));
                 } else {
                     in.skipNBytes(size);
                 }
@@ -45,7 +39,7 @@ final class Tar {
         }
     }
 
-    private static void copy(InputStream in, FileChannel out, long size, Path archive) throws IOException {
+    private static void copy(InputStream in, WritableByteChannel out, long size, Path archive) throws IOException {
         byte[] buf = new byte[1 << 16];
         for (long left = size; left > 0; ) {
             int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, left));

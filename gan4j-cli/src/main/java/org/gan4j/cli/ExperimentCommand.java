@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import org.gan4j.io.AtomicFile;
 import org.gan4j.run.RunDirectory;
 import org.gan4j.run.Classifiers;
 import java.io.IOException;
@@ -125,8 +126,8 @@ final class ExperimentCommand implements Runnable {
             }
             try {
                 Files.createDirectories(out);
-                RunDirectory.writeAtomically(out.resolve("modes.md"), table.getBytes(StandardCharsets.UTF_8));
-                RunDirectory.writeAtomically(out.resolve("modes.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+                AtomicFile.write(out.resolve("modes.md"), table.getBytes(StandardCharsets.UTF_8));
+                AtomicFile.write(out.resolve("modes.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + out, e);
             }

@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import org.gan4j.io.AtomicFile;
 import org.gan4j.run.RunDirectory;
 import org.gan4j.run.TrainedGenerator;
 import org.gan4j.run.Provenance;
@@ -35,7 +36,7 @@ final class ExportCommand implements Callable<Integer> {
         String description = "gan4j " + m.config().model() + " generator" + (ema ? " (weight average)" : "") + ", step " + m.step() + " of " + dir;
         byte[] bytes = OnnxExport.of(m.generator(), description, Provenance.VERSION).toByteArray();
         try {
-            RunDirectory.writeAtomically(out, bytes);
+            AtomicFile.write(out, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out, e);
         }

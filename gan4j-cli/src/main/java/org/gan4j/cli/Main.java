@@ -1,6 +1,6 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.Provenance;
+import java.io.UncheckedIOException;
 import org.gan4j.run.Provenance;
 import org.gan4j.run.RunException;
 import picocli.CommandLine;
@@ -23,7 +23,7 @@ public final class Main {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main()).setOverwrittenOptionsAllowed(true);   // a later flag wins
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof CliException || e instanceof RunException || e instanceof IllegalArgumentException) {
+            if (e instanceof CliException || e instanceof RunException || e instanceof IllegalArgumentException || e instanceof UncheckedIOException) {
                 line.getErr().println("gan4j: " + e.getMessage());
                 return 1;
             }

@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import org.gan4j.io.AtomicFile;
 import org.gan4j.run.RunConfig;
 import org.gan4j.run.RunDirectory;
 import java.io.FileOutputStream;
@@ -250,7 +251,7 @@ final class SweepCommand implements Callable<Integer> {
 
     private static void write(Path file, String text) {
         try {
-            RunDirectory.writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
+            AtomicFile.write(file, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

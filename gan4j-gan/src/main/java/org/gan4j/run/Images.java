@@ -1,5 +1,6 @@
 package org.gan4j.run;
 
+import org.gan4j.io.AtomicFile;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -62,7 +63,7 @@ public final class Images {
 
     public static void writePng(BufferedImage image, Path file) {
         try {
-            RunDirectory.writeAtomically(file, png(image));
+            AtomicFile.write(file, png(image));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -109,7 +110,7 @@ public final class Images {
                 }
                 writer.endWriteSequence();
             }
-            RunDirectory.writeAtomically(file, bytes.toByteArray());
+            AtomicFile.write(file, bytes.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -9,14 +9,13 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.gan4j.io.AtomicFile;
 import org.gan4j.optim.OptimizerSpec;
 
 /**
@@ -104,7 +103,7 @@ public record RunDirectory(Path root) {
         origin.remove("config");
         node.set("provenance", origin);
         try {
-            writeAtomically(config(), JSON.writeValueAsBytes(node));
+            AtomicFile.write(config(), JSON.writeValueAsBytes(node));
         } catch (IOException e) {
             throw new RunException("cannot write " + config() + ": " + e.getMessage(), e);
         }
@@ -147,24 +146,9 @@ public record RunDirectory(Path root) {
     /** Writes a file of the run atomically. */
     public void write(Path file, byte[] bytes) {
         try {
-            writeAtomically(file, bytes);
+            AtomicFile.write(file, bytes);
         } catch (IOException e) {
             throw new RunException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Temp file beside the target, fsync, then an atomic rename over it. */
-    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) ch.write(buf);
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

@@ -58,9 +58,9 @@ public record TrainedGenerator(RunConfig config, Generator generator, long step)
         return sample(n, seed, null);
     }
 
-    /** {@code n} samples from the noise of {@code seed}, all of class {@code chosen} when it is given. */
-    public Tensor sample(int n, long seed, Integer chosen) {
-        return generate(generator.noise(n, Rng.seeded(seed)), labels(n, chosen));
+    /** {@code n} samples from the noise of {@code seed}, of the given classes (a conditional model; null: in turn). */
+    public Tensor sample(int n, long seed, int[] labels) {
+        return generate(generator.noise(n, Rng.seeded(seed)), labels);
     }
 
     /** The samples of a given noise batch [n, latentDim] (and classes, for a conditional model; null otherwise). */
@@ -70,8 +70,10 @@ public record TrainedGenerator(RunConfig config, Generator generator, long step)
             throw new IllegalArgumentException("noise of shape " + Tensor.shapeString(s) + ": model " + config.model()
                     + " takes [n, " + generator.latentDim() + "]");
         }
-        if (labels != null && labels.length != s[0]) {
-            throw new IllegalArgumentException(labels.length + " labels for " + s[0] + " noise vectors");
+        if (labels != null) {
+            if (generator.classes() == 0) throw new IllegalArgumentException("model " + config.model() + " is not class-conditional: it takes no labels");
+            if (labels.length != s[0]) throw new IllegalArgumentException(labels.length + " labels for " + s[0] + " noise vectors");
+            for (int y : labels) if (y < 0 || y >= generator.classes()) labels(1, y);   // names the class out of range
         }
         try (var ng = Autograd.noGrad()) {
             return generator.generate(z, generator.classes() > 0 && labels == null ? labels(s[0], null) : labels);

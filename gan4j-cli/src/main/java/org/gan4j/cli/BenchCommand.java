@@ -1,6 +1,5 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.RunDirectory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.Models;
 import org.gan4j.gan.TrainOptions;
 import org.gan4j.gan.Trainer;
+import org.gan4j.run.RunDirectory;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Backends;
 import org.gan4j.tensor.Rng;

@@ -1,8 +1,8 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.Classifiers;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.gan4j.run.Classifiers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

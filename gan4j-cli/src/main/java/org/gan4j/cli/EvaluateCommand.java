@@ -1,10 +1,5 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.RunDirectory;
-import org.gan4j.run.TrainedGenerator;
-import org.gan4j.run.GeneratorMetrics;
-import org.gan4j.run.DataSources;
-import org.gan4j.run.Classifiers;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,19 +8,24 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.gan4j.data.Dataset;
 import org.gan4j.data.Mixture;
-import org.gan4j.run.ModeCollapseExperiment;
 import org.gan4j.metrics.DomainClassifier;
 import org.gan4j.metrics.Metric;
 import org.gan4j.metrics.SampleEvaluation;
+import org.gan4j.run.Classifiers;
+import org.gan4j.run.DataSources;
+import org.gan4j.run.GeneratorMetrics;
+import org.gan4j.run.ModeCollapseExperiment;
+import org.gan4j.run.RunDirectory;
+import org.gan4j.run.TrainedGenerator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Score a trained generator: FID-style distance, KID, precision/recall, IS analogue and mode coverage in a domain classifier's features; mode statistics for 2-D mixtures.")
 final class EvaluateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DIR", description = "run directory")
-    java.nio.file.Path dir;
+    @Mixin
+    TrainedRun run;
 
     @Option(names = "--metrics", defaultValue = "fid,kid,pr,is,modes", split = ",", description = "which (default: ${DEFAULT-VALUE})")
     List<String> metrics;
@@ -33,8 +33,6 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--count", description = "generated samples (default: 10000 images, 26000 Stacked MNIST; mixtures always 2500, as PacGAN)")
     Integer count;
 
-    @Option(names = "--ema", description = "use the exponential moving average of G's weights")
-    boolean ema;
 
     @Option(names = "--json", description = "print one JSON object instead of a table")
     boolean json;
@@ -47,16 +45,16 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainedGenerator m = TrainedGenerator.load(dir, ema);
+        TrainedGenerator m = run.load();
         List<Metric> results = evaluate(m, new LinkedHashSet<>(metrics), count, trainClassifier, seed);
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("run", dir.toString());
+            out.put("run", run.dir.toString());
             out.put("step", m.step());
             out.put("metrics", results);
             System.out.println(RunDirectory.JSON.writeValueAsString(out));
         } else {
-            System.out.printf("%s at step %d%n", dir, m.step());
+            System.out.printf("%s at step %d%n", run.dir, m.step());
             for (Metric r : results) System.out.println("  " + r);
         }
         return 0;

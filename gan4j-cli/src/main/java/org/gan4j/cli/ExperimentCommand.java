@@ -1,8 +1,5 @@
 package org.gan4j.cli;
 
-import org.gan4j.io.AtomicFile;
-import org.gan4j.run.RunDirectory;
-import org.gan4j.run.Classifiers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.gan4j.run.ModeCollapseExperiment;
-import org.gan4j.run.ModeCollapseExperiment.Outcome;
+import org.gan4j.io.AtomicFile;
 import org.gan4j.metrics.DomainClassifier;
+import org.gan4j.run.Classifiers;
+import org.gan4j.run.ModeCollapseExperiment.Outcome;
+import org.gan4j.run.ModeCollapseExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,13 +1,5 @@
 package org.gan4j.cli;
 
-import org.gan4j.optim.OptimizerSpec;
-import org.gan4j.gan.TrainOptions;
-
-import org.gan4j.run.RunConfig;
-import org.gan4j.run.RunDirectory;
-import org.gan4j.run.Provenance;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +13,12 @@ import org.gan4j.gan.Countermeasures;
 import org.gan4j.gan.GanModel;
 import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.Models;
+import org.gan4j.gan.TrainOptions;
 import org.gan4j.nn.SafeTensors;
+import org.gan4j.optim.OptimizerSpec;
+import org.gan4j.run.Provenance;
+import org.gan4j.run.RunConfig;
+import org.gan4j.run.RunDirectory;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 import picocli.CommandLine.Command;

@@ -1,13 +1,13 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.RunConfig;
-import org.gan4j.run.RunDirectory;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.gan4j.gan.GanModel;
 import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.Models;
+import org.gan4j.run.RunConfig;
+import org.gan4j.run.RunDirectory;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 import picocli.CommandLine.ArgGroup;

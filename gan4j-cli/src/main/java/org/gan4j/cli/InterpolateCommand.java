@@ -1,19 +1,19 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.TrainedGenerator;
-import org.gan4j.run.Images;
-import org.gan4j.run.Samples;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.gan4j.run.Images;
+import org.gan4j.run.Samples;
+import org.gan4j.run.TrainedGenerator;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "interpolate", mixinStandardHelpOptions = true,
         description = "Walk the noise space between two seeds: a PNG strip, or an animated GIF when --out ends in .gif.")

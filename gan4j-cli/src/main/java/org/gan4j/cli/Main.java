@@ -3,8 +3,8 @@ package org.gan4j.cli;
 import java.io.UncheckedIOException;
 import org.gan4j.run.Provenance;
 import org.gan4j.run.RunException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The gan4j command line. */
 @Command(name = "gan4j", mixinStandardHelpOptions = true, version = "gan4j " + Provenance.VERSION,

@@ -1,11 +1,11 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.Images;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
+import org.gan4j.run.Images;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;

@@ -1,10 +1,5 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.RunConfig;
-import org.gan4j.run.TrainedGenerator;
-import org.gan4j.run.GeneratorMetrics;
-import org.gan4j.run.DataSources;
-import org.gan4j.run.Classifiers;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +9,11 @@ import org.gan4j.data.Dataset;
 import org.gan4j.data.Mixture;
 import org.gan4j.metrics.DomainClassifier;
 import org.gan4j.metrics.Metric;
+import org.gan4j.run.Classifiers;
+import org.gan4j.run.DataSources;
+import org.gan4j.run.GeneratorMetrics;
+import org.gan4j.run.RunConfig;
+import org.gan4j.run.TrainedGenerator;
 
 /**
  * Judges a finished run so that a sweep can rank its runs: 2-D mixtures by modes covered, then

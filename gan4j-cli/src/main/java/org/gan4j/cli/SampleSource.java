@@ -1,23 +1,20 @@
 package org.gan4j.cli;
 
 import org.gan4j.run.TrainedGenerator;
-import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-/** The options that name which trained generator to sample: a run, a class, the weight average. */
+/** The options that name which trained generator to sample, and which class: a run, the weight average, --class. */
 final class SampleSource {
-    @Parameters(index = "0", paramLabel = "DIR", description = "run directory")
-    Path dir;
+    @Mixin
+    TrainedRun run;
 
     @Option(names = "--class", description = "class to draw (conditional models; by default generate cycles through the classes, interpolate draws class 0)")
     Integer chosenClass;
 
-    @Option(names = "--ema", description = "use the exponential moving average of G's weights")
-    boolean ema;
 
     TrainedGenerator load() {
-        return TrainedGenerator.load(dir, ema);
+        return run.load();
     }
 
     /** The classes of n samples: --class, else the model's own choice ({@code fallback} when given, else in turn). */

@@ -1,22 +1,21 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.TrainedGenerator;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.gan4j.run.TrainedGenerator;
 import org.gan4j.serve.GenerationServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve samples of a trained generator over HTTP until stopped (Ctrl-C).",
                 "GET /v1/generate?count=N&seed=S&class=C&format=png|json, /v1/model, /healthz, /metrics (Prometheus)."})
 final class ServeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DIR", description = "run directory")
-    Path dir;
+    @Mixin
+    TrainedRun run;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface)")
     String host;
@@ -33,8 +32,6 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--timeout-ms", defaultValue = "30000", description = "longest a request waits for its samples (default: ${DEFAULT-VALUE})")
     long timeoutMs;
 
-    @Option(names = "--ema", description = "serve the exponential moving average of G's weights")
-    boolean ema;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -42,7 +39,7 @@ final class ServeCommand implements Callable<Integer> {
         if (queue < 1) throw new CliException("--queue must be at least 1, got " + queue);
         if (timeoutMs < 1) throw new CliException("--timeout-ms must be positive, got " + timeoutMs);
         if (port < 0 || port > 65535) throw new CliException("--port must be between 0 and 65535, got " + port);
-        TrainedGenerator m = TrainedGenerator.load(dir, ema);
+        TrainedGenerator m = run.load();
         var limits = new GenerationServer.Limits(maxBatch, queue, Duration.ofMillis(timeoutMs), GenerationServer.Limits.defaults().maxBodyBytes());
         GenerationServer server;
         try {

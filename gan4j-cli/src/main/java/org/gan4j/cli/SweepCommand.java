@@ -1,8 +1,5 @@
 package org.gan4j.cli;
 
-import org.gan4j.io.AtomicFile;
-import org.gan4j.run.RunConfig;
-import org.gan4j.run.RunDirectory;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,15 +10,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import org.gan4j.io.AtomicFile;
+import org.gan4j.run.RunConfig;
+import org.gan4j.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train every combination of the --grid values, each in its own run directory under --out, then",

@@ -1,8 +1,5 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.RunConfig;
-import org.gan4j.run.RunDirectory;
-import org.gan4j.run.DataSources;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

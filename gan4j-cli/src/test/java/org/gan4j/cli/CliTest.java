@@ -1,8 +1,5 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.RunDirectory;
-import org.gan4j.run.TrainedGenerator;
-import org.gan4j.run.DataSources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +13,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.gan4j.nn.SafeTensors;
+import org.gan4j.run.DataSources;
+import org.gan4j.run.RunDirectory;
+import org.gan4j.run.TrainedGenerator;
 import org.gan4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

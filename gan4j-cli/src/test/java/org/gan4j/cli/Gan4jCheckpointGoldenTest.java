@@ -1,7 +1,5 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.RunDirectory;
-import org.gan4j.run.TrainedGenerator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.gan4j.nn.SafeTensors;
+import org.gan4j.run.RunDirectory;
+import org.gan4j.run.TrainedGenerator;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;

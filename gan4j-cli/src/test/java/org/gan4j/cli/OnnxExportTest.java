@@ -1,6 +1,5 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.TrainedGenerator;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,6 +25,7 @@ import org.gan4j.nn.Dropout;
 import org.gan4j.nn.Linear;
 import org.gan4j.nn.Sequential;
 import org.gan4j.nn.Tanh;
+import org.gan4j.run.TrainedGenerator;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;

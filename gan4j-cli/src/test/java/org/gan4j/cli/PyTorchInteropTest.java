@@ -1,6 +1,5 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.TrainedGenerator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,12 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.gan4j.nn.SafeTensors;
+import org.gan4j.run.TrainedGenerator;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Generators trained in PyTorch, imported with import-weights, give PyTorch's images for the

@@ -1,7 +1,5 @@
 package org.gan4j.cli;
 
-import org.gan4j.run.GeneratorMetrics;
-import org.gan4j.run.DataSources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +13,8 @@ import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.Models;
 import org.gan4j.metrics.DomainClassifier;
 import org.gan4j.metrics.Metric;
+import org.gan4j.run.DataSources;
+import org.gan4j.run.GeneratorMetrics;
 import org.gan4j.tensor.Rng;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

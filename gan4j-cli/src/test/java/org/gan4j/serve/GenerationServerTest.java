@@ -23,7 +23,6 @@ import org.gan4j.cli.Main;
 import org.gan4j.run.TrainedGenerator;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
-import org.gan4j.tensor.Tensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

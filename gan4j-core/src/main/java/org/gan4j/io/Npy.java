@@ -86,7 +86,7 @@ public final class Npy {
 
     // ---- reading ----------------------------------------------------------------------
 
-    /** Reads a float32 ('<f4') or float64 ('<f8', converted to float32) array of any shape. */
+    /** Reads a float32 ({@code '<f4'}) or float64 ({@code '<f8'}, converted to float32) array of any shape. */
     public static Tensor read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = readHeader(file, ch);
@@ -106,7 +106,7 @@ public final class Npy {
         }
     }
 
-    /** Reads an integer array ('<i8' or '<i4'), such as class labels, as its values in C order. */
+    /** Reads an integer array ({@code '<i8'} or {@code '<i4'}), such as class labels, as its values in C order. */
     public static int[] readInts(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = readHeader(file, ch);

@@ -22,7 +22,7 @@ public enum UnaryOp {
     MIN_SCALAR,
     /** x > p ? 1 : 0 */
     GT_SCALAR,
-    /** x < p ? 1 : 0 */
+    /** x &lt; p ? 1 : 0 */
     LT_SCALAR,
     /** 1 where x is NaN or infinite, else 0 */
     NON_FINITE

@@ -1,6 +1,5 @@
 package org.gan4j.run;
 
-import org.gan4j.io.AtomicFile;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +13,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
+import org.gan4j.io.AtomicFile;
 import org.gan4j.tensor.Tensor;
 
 /** Turns image batches [n, c, h, w] in [-1, 1] into pictures. */

@@ -48,7 +48,7 @@ public final class RunBuilder {
         return this;
     }
 
-    /** Your own generator and discriminator (or one of {@link Models#create}); load its samples with {@link TrainedGenerator#load(Path, org.gan4j.gan.Generator)}. */
+    /** Your own generator and discriminator (or one of {@link Models#create}); load its samples with {@link TrainedGenerator#load(Path, boolean, org.gan4j.gan.Generator)}. */
     public RunBuilder model(GanModel model) {
         this.customModel = model;
         this.model = model.name();

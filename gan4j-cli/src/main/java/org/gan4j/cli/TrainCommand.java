@@ -155,8 +155,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (resume == null) validate();
-        else if (!new RunDirectory(resume).exists()) throw new CliException("--resume: " + resume + " is not a gan4j run directory (no config.json)");
+        if (resume != null && !new RunDirectory(resume).exists()) throw new CliException("--resume: " + resume + " is not a gan4j run directory (no config.json)");
+        validate();
         Devices.select(device);   // after the flags are checked: a bad flag is named even where the device is missing
         GanRun run = builder().build();
         RunConfig config = run.config();
@@ -206,29 +206,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Checks the options of a new run (a resumed run takes its run directory's). */
+    /** Checks the options of a new run (a resumed run takes its run directory's) with the library's own checks. */
     void validate() {
-        if (!Models.NAMES.contains(model)) throw new CliException("--model: unknown model '" + model + "' (known: " + String.join(", ", Models.NAMES) + ")");
-        if (!GanLoss.NAMES.contains(loss)) throw new CliException("--loss: unknown loss '" + loss + "' (known: " + String.join(", ", GanLoss.NAMES) + ")");
-        if (batchSize < 1) throw new CliException("--batch-size must be at least 1, got " + batchSize);
-        if (length != null && length.epochs != null && length.epochs < 1) throw new CliException("--epochs must be at least 1");
-        if (length != null && length.steps != null && length.steps < 1) throw new CliException("--steps must be at least 1");
-        if (!(lrG > 0) || !(lrD > 0)) throw new CliException("--lr-g and --lr-d must be positive");
-        if (dSteps < 1) throw new CliException("--d-steps must be at least 1");
-        if (unroll < 0) throw new CliException("--unroll must be 0 (off) or positive");
-        if (width < 0 || dWidth < 0) throw new CliException("--width and --d-width must not be negative (0: the model's)");
-        if (labelSmoothing < 0 || labelSmoothing >= 1) throw new CliException("--label-smoothing must be in [0, 1)");
-        if (ema < 0 || ema >= 1) throw new CliException("--ema must be in [0, 1)");
-        if (sampleEvery < 1 || checkpointEvery < 1) throw new CliException("--sample-every and --checkpoint-every must be at least 1");
-        if (evalEvery < 0) throw new CliException("--eval-every must be 0 (off) or positive");
-        if (batchSize % Math.max(pack, 1) != 0) throw new CliException("--batch-size " + batchSize + " must be divisible by --pack " + pack);
-        if (countermeasures().any() && model.startsWith("cgan-")) {
-            throw new CliException("--pack, --minibatch-discrimination, --minibatch-std and --spectral-norm work with the unconditional models only, not " + model);
-        }
-        if (!OptimizerSpec.NAMES.contains(optimizer)) throw new CliException("--optimizer: unknown '" + optimizer + "' (known: " + String.join(", ", OptimizerSpec.NAMES) + ")");
-        if (!onNan.equals("rollback") && !onNan.equals("stop")) throw new CliException("--on-nan must be rollback or stop");
-        if (activation != null && !java.util.List.of("relu", "leaky_relu", "tanh").contains(activation)) {
-            throw new CliException("--activation: unknown '" + activation + "' (known: relu, leaky_relu, tanh)");
+        try {
+            builder().validate();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
         }
     }
 }

@@ -91,7 +91,7 @@ class CliTest {
         assertTrue(batch.err().contains("larger than the dataset"), batch.err());
         CommandLine beforeDevice = CommandLine.run("train", "--device", "cuda", "--batch-size", "0", "--out", run.toString());
         assertEquals(1, beforeDevice.status());
-        assertTrue(beforeDevice.err().contains("--batch-size must be at least 1"), beforeDevice.err());
+        assertTrue(beforeDevice.err().contains("batch size must be at least 1"), beforeDevice.err());
         CommandLine flag = CommandLine.run("train", "--bogus");
         assertEquals(2, flag.status());
         assertTrue(flag.err().contains("--bogus"), flag.err());

@@ -39,13 +39,13 @@ class CollapseCommandsTest {
     void badCountermeasureSettingsFailWithOneLine() {
         CommandLine r = CommandLine.run("train", "--model", "mlp2d", "--data", "ring8", "--batch-size", "25", "--pack", "2", "--device", "cpu", "--out", tmp.resolve("a").toString());
         assertEquals(1, r.status());
-        assertEquals("gan4j: --batch-size 25 must be divisible by --pack 2", r.err().strip());
+        assertEquals("gan4j: batch size 25 must be divisible by the pack size 2", r.err().strip());
         r = CommandLine.run("train", "--model", "cgan-mlp", "--spectral-norm", "--device", "cpu", "--out", tmp.resolve("b").toString());
         assertEquals(1, r.status());
         assertTrue(r.err().strip().contains("unconditional models only"), r.err());
         r = CommandLine.run("train", "--model", "mlp2d", "--data", "ring8", "--unroll", "-1", "--device", "cpu", "--out", tmp.resolve("c").toString());
         assertEquals(1, r.status());
-        assertEquals("gan4j: --unroll must be 0 (off) or positive", r.err().strip());
+        assertEquals("gan4j: unroll steps must be 0 (off) or positive", r.err().strip());
         r = CommandLine.run("train", "--model", "dcgan28", "--d-width", "-8", "--device", "cpu", "--out", tmp.resolve("d").toString());
         assertEquals(1, r.status());
         assertEquals("gan4j: --width and --d-width must not be negative (0: the model's)", r.err().strip());
@@ -133,7 +133,7 @@ class CollapseCommandsTest {
         assertTrue(!Files.exists(tmp.resolve("y")), "nothing is trained when a run's options are wrong");
         r = CommandLine.run("sweep", "--base", BASE, "--grid", "label-smoothing=0.1,1.5", "--out", tmp.resolve("z").toString());
         assertEquals(1, r.status());
-        assertTrue(r.err().contains("run label-smoothing=1.5: --label-smoothing must be in [0, 1)"), r.err());
+        assertTrue(r.err().contains("run label-smoothing=1.5: label smoothing must be in [0, 1)"), r.err());
         assertTrue(!Files.exists(tmp.resolve("z")), "a value that train refuses is caught before any run starts");
     }
 

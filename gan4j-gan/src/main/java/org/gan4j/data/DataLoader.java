@@ -41,7 +41,12 @@ public final class DataLoader {
     }
 
     public int batchesPerEpoch() {
-        return dropLast ? data.size() / batchSize : (data.size() + batchSize - 1) / batchSize;
+        return batchesPerEpoch(data.size(), batchSize, dropLast);
+    }
+
+    /** Batches in one pass over {@code size} items: the last partial batch dropped or kept. */
+    public static int batchesPerEpoch(int size, int batchSize, boolean dropLast) {
+        return dropLast ? size / batchSize : (size + batchSize - 1) / batchSize;
     }
 
     public Dataset dataset() {

@@ -22,6 +22,8 @@ import org.gan4j.tensor.Rng;
 /** The named architectures. Conv models get DCGAN's N(0, 0.02) initialisation. */
 public final class Models {
     public static final List<String> NAMES = List.of("mlp", "dcgan28", "dcgan64", "cgan-mlp", "cgan-dcgan28", "mlp2d");
+    /** The MLPs' hidden activations. */
+    public static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu", "tanh");
     private static final int CLASSES = 10;
 
     private Models() {
@@ -178,7 +180,7 @@ public final class Models {
             case "relu" -> new ReLU();
             case "leaky_relu" -> new LeakyReLU(0.2f);
             case "tanh" -> new Tanh();
-            default -> throw new IllegalArgumentException("unknown activation '" + name + "' (known: relu, leaky_relu, tanh)");
+            default -> throw new IllegalArgumentException("unknown activation '" + name + "' (known: " + String.join(", ", ACTIVATIONS) + ")");
         };
     }
 }

@@ -94,7 +94,7 @@ public final class DomainClassifier {
         Adam adam = new Adam(net.parameters(), LEARNING_RATE);
         DataLoader loader = new DataLoader(train, batchSize, rng, true, true);
         Rng shifts = rng.fork(1);
-        long totalSteps = (long) epochs * (train.size() / batchSize), step = 0;
+        long totalSteps = (long) epochs * loader.batchesPerEpoch(), step = 0;
         double accuracy = Double.NaN;
         for (int epoch = 0; epoch < epochs; epoch++) {
             net.train();

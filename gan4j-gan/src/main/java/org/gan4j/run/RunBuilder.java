@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.gan4j.data.DataLoader;
 import org.gan4j.data.Dataset;
 import org.gan4j.gan.Countermeasures;
 import org.gan4j.gan.GanLoss;
@@ -251,11 +252,8 @@ public final class RunBuilder {
         if (resuming == null && dir.exists()) {
             throw new RunException(directory + " already holds a run; resume it, or choose another directory");
         }
-        check();
+        validate();
         Dataset dataset = customData != null ? customData : DataSources.open(data, dataDir == null ? null : Path.of(dataDir));
-        if (batchSize > dataset.size()) {
-            throw new IllegalArgumentException("batch size " + batchSize + " is larger than the dataset (" + dataset.size() + " items)");
-        }
         RunConfig config = config(dataset);
         GanModel gan = customModel != null ? customModel : Models.create(config.model(), config.modelOptions(), Rng.seeded(seed));
         requireCompatible(gan, dataset);
@@ -271,13 +269,15 @@ public final class RunBuilder {
     RunConfig config(Dataset dataset) {
         int[] item = dataset.itemShape();
         int imageChannels = channels > 0 ? channels : item.length == 3 ? item[0] : 0;
-        long length = steps != null ? steps : (long) (epochs != null ? epochs : DEFAULT_EPOCHS) * Math.max(1, dataset.size() / batchSize);
+        long length = steps != null ? steps
+                : (long) (epochs != null ? epochs : DEFAULT_EPOCHS) * Math.max(1, DataLoader.batchesPerEpoch(dataset.size(), batchSize, true));
         return new RunConfig(Provenance.VERSION, model, data, dataDir, batchSize, length, loss, optimizerG, optimizerD, dSteps,
                 unrollSteps, labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
                 dHidden, activation, width, dWidth, imageChannels, onNan, maxRollbacks, dataset.checksum(), countermeasures);
     }
 
-    private void check() {
+    /** Checks the settings against each other, without reading data or disk; the data's own checks come in {@link #build}. */
+    public void validate() {
         if (customModel == null && !Models.NAMES.contains(model)) {
             throw new IllegalArgumentException("unknown model '" + model + "' (known: " + String.join(", ", Models.NAMES) + ")");
         }
@@ -286,14 +286,19 @@ public final class RunBuilder {
         if (batchSize % countermeasures.pack() != 0) {
             throw new IllegalArgumentException("batch size " + batchSize + " must be divisible by the pack size " + countermeasures.pack());
         }
-        if ((steps != null && steps < 1) || (epochs != null && epochs < 1)) throw new IllegalArgumentException("a run needs at least one step");
-        if (dSteps < 1 || unrollSteps < 0) throw new IllegalArgumentException("dSteps must be at least 1 and unrollSteps not negative");
+        if ((steps != null && steps < 1) || (epochs != null && epochs < 1)) throw new IllegalArgumentException("steps and epochs must be at least 1");
+        if (dSteps < 1) throw new IllegalArgumentException("D steps per G step must be at least 1, got " + dSteps);
+        if (unrollSteps < 0) throw new IllegalArgumentException("unroll steps must be 0 (off) or positive");
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0, 1)");
-        if (ema < 0 || ema >= 1) throw new IllegalArgumentException("the weight average's decay must be in [0, 1)");
-        if (sampleEvery < 1 || checkpointEvery < 1 || evalEvery < 0) {
-            throw new IllegalArgumentException("sampleEvery and checkpointEvery must be at least 1, evalEvery not negative");
+        if (ema < 0 || ema >= 1) throw new IllegalArgumentException("the weight average's decay (ema) must be in [0, 1)");
+        if (width < 0 || dWidth < 0) throw new IllegalArgumentException("widths must not be negative (0: the model's)");
+        if (activation != null && !Models.ACTIVATIONS.contains(activation)) {
+            throw new IllegalArgumentException("unknown activation '" + activation + "' (known: " + String.join(", ", Models.ACTIVATIONS) + ")");
         }
-        if (!onNan.equals("rollback") && !onNan.equals("stop")) throw new IllegalArgumentException("on NaN: rollback or stop, not " + onNan);
+        if (sampleEvery < 1 || checkpointEvery < 1 || evalEvery < 0) {
+            throw new IllegalArgumentException("steps between samples and checkpoints must be at least 1, between evaluations 0 (off) or more");
+        }
+        if (!onNan.equals("rollback") && !onNan.equals("stop")) throw new IllegalArgumentException("on NaN: rollback or stop, not '" + onNan + "'");
         if (countermeasures.any() && model.startsWith("cgan-")) {
             throw new IllegalArgumentException("mode-collapse countermeasures work with the unconditional models only, not " + model);
         }

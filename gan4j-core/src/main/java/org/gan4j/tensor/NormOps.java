@@ -52,35 +52,44 @@ final class NormOps {
 
         Tensor[] inputs = Arrays.stream(new Tensor[] {x, weight, bias}).filter(t -> t != null).toArray(Tensor[]::new);
         int weightAt = weight == null ? -1 : 1;
-        Tensor[] sums = new Tensor[3];   // {output gradient, Σ g, Σ g·(x − mean)}: computed once for all inputs
-        return record(out, "batchNorm", (i, g) -> {
-            int input = i == 0 ? 0 : i == weightAt ? 1 : 2;
-            if (Autograd.isGradEnabled()) return batchNormGradGraph(input, g, x, mean, var, weight, eps, batchStatistics);
-            if (input == 0 && !batchStatistics) return g.mul(scale.reshape(channelShape(x.shape)));
-            if (sums[0] != g) {
-                sums[0] = g;
-                sums[1] = output(be, channel);
-                sums[2] = output(be, channel);
-                be.channelGradSums(g.storage(), x.storage(), mean.storage(), outer, c, inner, sums[1].storage, sums[2].storage);
+        // the inputs' gradients share the channel sums, so they are made in one call: the sums
+        // live only for this call, whichever inputs need a gradient
+        Autograd.JointGradFn backward = g -> {
+            Tensor[] grads = new Tensor[inputs.length];
+            Tensor sumG = null, sumGX = null;   // Σ g and Σ g·(x − mean) per channel, made when first needed
+            for (int i = 0; i < inputs.length; i++) {
+                if (!inputs[i].requiresGrad()) continue;
+                int input = i == 0 ? 0 : i == weightAt ? 1 : 2;
+                if (Autograd.isGradEnabled()) {
+                    grads[i] = batchNormGradGraph(input, g, x, mean, var, weight, eps, batchStatistics);
+                } else if (input == 0 && !batchStatistics) {
+                    grads[i] = g.mul(scale.reshape(channelShape(x.shape)));
+                } else {
+                    if (sumG == null) {
+                        sumG = output(be, channel);
+                        sumGX = output(be, channel);
+                        be.channelGradSums(g.storage(), x.storage(), mean.storage(), outer, c, inner, sumG.storage, sumGX.storage);
+                    }
+                    grads[i] = input == 1 ? sumGX.mul(invStd)
+                            : input == 2 ? sumG
+                            : inputGradient(g, x, mean, scale, invStd, sumG, sumGX);
+                }
             }
-            Tensor grad;
-            if (input == 1) {
-                grad = sums[2].mul(invStd);
-            } else if (input == 2) {
-                grad = sums[1];
-            } else {
-                // dx = scale·(g − mean(g) − x̂·mean(g·x̂)) = scale·g + b·(x − mean) + d, per channel
-                float n = (float) outer * inner;
-                Tensor b = scale.mul(invStd).mul(invStd).mul(sums[2]).mul(-1f / n), d = scale.mul(sums[1]).mul(-1f / n);
-                grad = output(be, x.shape);
-                be.channelAffine(x.storage(), mean.storage(), b.storage, d.storage, g.storage(), scale.storage,
-                        outer, c, inner, grad.storage);
-            }
-            int last = inputs.length - 1;
-            while (last > i && !inputs[last].requiresGrad()) last--;
-            if (i == last) Arrays.fill(sums, null);   // the walk asks for the inputs in order
-            return grad;
-        }, inputs);
+            return grads;
+        };
+        return record(out, "batchNorm", backward, inputs);
+    }
+
+    /** x's first-order gradient with batch statistics, in one pass over g from the channel sums. */
+    private static Tensor inputGradient(Tensor g, Tensor x, Tensor mean, Tensor scale, Tensor invStd, Tensor sumG, Tensor sumGX) {
+        int c = x.shape[1], outer = x.shape[0], inner = innerSize(x.shape);
+        // dx = scale·(g − mean(g) − x̂·mean(g·x̂)) = scale·g + b·(x − mean) + d, per channel
+        float n = (float) outer * inner;
+        Tensor b = scale.mul(invStd).mul(invStd).mul(sumGX).mul(-1f / n), d = scale.mul(sumG).mul(-1f / n);
+        Tensor grad = output(x.backend, x.shape);
+        x.backend.channelAffine(x.storage(), mean.storage(), b.storage, d.storage, g.storage(), scale.storage,
+                outer, c, inner, grad.storage);
+        return grad;
     }
 
     /**

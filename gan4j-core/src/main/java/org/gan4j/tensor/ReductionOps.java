@@ -98,7 +98,8 @@ final class ReductionOps {
         Tensor m;
         try (var ng = Autograd.noGrad()) {
             Tensor max = x.detach().max(axis, true);
-            m = Tensor.where(ElementwiseOps.unaryKernel(max, UnaryOp.NON_FINITE, 0f), ElementwiseOps.zero(max), max);   // all -inf rows stay -inf
+            Tensor nonFinite = ElementwiseOps.unaryKernel(max, UnaryOp.NON_FINITE, 0f);
+            m = Tensor.where(nonFinite, ElementwiseOps.zero(max), max);   // all -inf rows stay -inf
         }
         Tensor out = x.sub(m).exp().sum(axis, true).log().add(m);
         return keepDim ? out : out.reshape(dropAxis(x.shape, axis(x.shape, axis)));

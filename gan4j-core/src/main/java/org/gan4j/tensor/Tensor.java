@@ -13,8 +13,8 @@ import java.util.stream.IntStream;
  *
  * <p>Every op returns a new tensor. When an input requires a gradient the op records how to
  * differentiate itself. The ops live by family, each forward computation next to its local
- * derivative: {@link ElementwiseOps}, {@link ReductionOps}, {@link ShapeOps}, {@link MatrixOps}
- * and {@link NormOps}; the derivatives are written with tensor ops so that they can be
+ * derivative: {@code ElementwiseOps}, {@code ReductionOps}, {@code ShapeOps}, {@code MatrixOps}
+ * and {@code NormOps}; the derivatives are written with tensor ops so that they can be
  * differentiated again. This class holds the data, the autograd bookkeeping and the entry points.
  */
 public final class Tensor {

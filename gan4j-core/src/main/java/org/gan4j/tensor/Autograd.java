@@ -31,6 +31,22 @@ public final class Autograd {
         Tensor apply(int i, Tensor gradOutput);
     }
 
+    /**
+     * A derivative whose inputs' gradients share work (batch norm's channel sums): the walk asks
+     * for all of them in one call, so the shared part lives for that call only and no order of
+     * requests is assumed.
+     */
+    @FunctionalInterface
+    interface JointGradFn extends GradFn {
+        /** Entry i is the gradient with respect to input i, or null where that input requires none. */
+        Tensor[] applyAll(Tensor gradOutput);
+
+        @Override
+        default Tensor apply(int i, Tensor gradOutput) {
+            return applyAll(gradOutput)[i];
+        }
+    }
+
     /** Within this scope ops record nothing: {@code try (var ng = Autograd.noGrad()) { ... }}. */
     public static NoGrad noGrad() {
         NO_GRAD_DEPTH.get()[0]++;
@@ -103,9 +119,10 @@ public final class Autograd {
                 Tensor g = grads.get(t);
                 Node node = t.node();
                 if (g == null || node == null) continue;
+                Tensor[] joint = node.gradFn() instanceof JointGradFn j ? j.applyAll(g) : null;
                 for (int i = 0; i < node.inputs().length; i++) {
                     Tensor in = node.inputs()[i];
-                    if (in.requiresGrad()) add(grads, in, node.gradFn().apply(i, g));
+                    if (in.requiresGrad()) add(grads, in, joint != null ? joint[i] : node.gradFn().apply(i, g));
                 }
             }
         } finally {

@@ -167,11 +167,13 @@ public interface Backend {
     void random(Distribution dist, Storage out, int n, long seed, long stream, long counter);
 
     /**
-     * One Adam/AdamW step in place. {@code decoupled} selects AdamW (decay applied to the
-     * parameter) over Adam (decay added to the gradient); {@code step} counts from 1.
+     * One Adam/AdamW step in place, for i &lt; n and in this order of operations:
+     * {@code p = param[i]·decay; g = grad[i] + gradDecay·p; m[i] = lerp(m[i], g, w1);
+     * v[i] = v[i]·beta2 + w2·g·g; param[i] = p + −stepSize·m[i] / (√v[i] / bias2Sqrt + eps)}, where
+     * lerp is torch.lerp. {@code org.gan4j.optim.Adam} states the rule and computes the scalars.
      */
-    void adam(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
-              float eps, float weightDecay, boolean decoupled, int step);
+    void adam(Storage param, Storage grad, Storage m, Storage v, int n, float decay, float gradDecay, float w1,
+              float beta2, float w2, float stepSize, float bias2Sqrt, float eps);
 
     /** One SGD step in place with PyTorch's momentum/dampening/Nesterov semantics. */
     void sgd(Storage param, Storage grad, Storage momentumBuffer, int n, float lr, float momentum,

@@ -155,6 +155,56 @@ class AutogradTest {
         assertEquals("batchNorm: per-channel tensor [2] for input [4, 3, 2], expected [3]", shape.getMessage());
     }
 
+    /** Batch norm's output in training mode over x [6, 3, 5], with the weight and bias as given (they may be null). */
+    private static Tensor batchNormOf(Tensor x, Tensor w, Tensor b) {
+        Tensor[] moments = x.channelMoments();
+        return Tensor.batchNorm(x, moments[0], moments[1], w, b, 1e-5f, true);
+    }
+
+    /**
+     * The three inputs' gradients share the channel sums of the output gradient, and the walk
+     * gets them in one call: asked for one at a time in any order, with the output gradient
+     * changed in place between two requests, or for some inputs only, each is the same.
+     */
+    @Test
+    void batchNormGradientsDoNotDependOnTheOrderTheyAreAskedIn() {
+        Rng rng = Rng.seeded(3);
+        Tensor x = Tensor.randn(rng, 6, 3, 5).mul(2f).add(1f).requiresGrad(true);
+        Tensor w = Tensor.rand(rng, 3).add(0.5f).requiresGrad(true), b = Tensor.randn(rng, 3).requiresGrad(true);
+        Tensor g = Tensor.randn(rng, 6, 3, 5), g2 = g.mul(-3f).add(0.25f);
+        Tensor y = batchNormOf(x, w, b);
+        Tensor[] inputs = {x, w, b};
+        Tensor[] all = Autograd.grad(new Tensor[] {y.mul(g).sumAll()}, inputs, false);
+        Tensor[] all2 = Autograd.grad(new Tensor[] {y.mul(g2).sumAll()}, inputs, false);
+
+        Autograd.GradFn fn = y.node().gradFn();
+        try (var ng = Autograd.noGrad()) {
+            for (int[] order : new int[][] {{0, 1, 2}, {2, 1, 0}, {1, 0, 2}, {2, 0, 1}}) {
+                for (int i : order) assertArrayEquals(all[i].toArray(), fn.apply(i, g).toArray(), "input " + i);
+            }
+            Tensor seed = g.copy();
+            assertArrayEquals(all[1].toArray(), fn.apply(1, seed).toArray(), "the weight's");
+            seed.assign(g2);   // the same tensor with other values: nothing kept from the request before
+            assertArrayEquals(all2[2].toArray(), fn.apply(2, seed).toArray(), "the bias's, after the change");
+            assertArrayEquals(all2[0].toArray(), fn.apply(0, seed).toArray(), "x's, after the change");
+        }
+
+        // the walk with only some inputs requiring a gradient: D's frozen parameters, a real batch's x
+        w.requiresGrad(false);
+        Tensor[] xAndBias = Autograd.grad(new Tensor[] {y.mul(g).sumAll()}, new Tensor[] {x, b}, false);
+        assertArrayEquals(all[0].toArray(), xAndBias[0].toArray(), "x's, with the weight frozen");
+        assertArrayEquals(all[2].toArray(), xAndBias[1].toArray(), "the bias's, with the weight frozen");
+        w.requiresGrad(true);
+        Tensor constant = x.detach();
+        Tensor yOfConstant = batchNormOf(constant, w, b);
+        Tensor[] weightAndBias = Autograd.grad(new Tensor[] {yOfConstant.mul(g).sumAll()}, new Tensor[] {w, b}, false);
+        assertArrayEquals(all[1].toArray(), weightAndBias[0].toArray(), "the weight's, with x constant");
+        assertArrayEquals(all[2].toArray(), weightAndBias[1].toArray(), "the bias's, with x constant");
+        b.requiresGrad(false);
+        Tensor weightOnly = Autograd.grad(new Tensor[] {batchNormOf(constant, w, b).mul(g).sumAll()}, new Tensor[] {w}, false)[0];
+        assertArrayEquals(all[1].toArray(), weightOnly.toArray(), "the weight's alone");
+    }
+
     @Test
     void anomalyModeNamesTheOpThatMadeNaN() {
         Autograd.setAnomalyMode(true);

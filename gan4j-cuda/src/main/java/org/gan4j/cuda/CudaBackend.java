@@ -7,7 +7,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
-import org.gan4j.tensor.AdamScalars;
 import org.gan4j.tensor.Backend;
 import org.gan4j.tensor.BinaryOp;
 import org.gan4j.tensor.ConvGeometry;
@@ -246,12 +245,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void adam(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
-                     float eps, float weightDecay, boolean decoupled, int step) {
+    public void adam(Storage param, Storage grad, Storage m, Storage v, int n, float decay, float gradDecay, float w1,
+                     float beta2, float w2, float stepSize, float bias2Sqrt, float eps) {
         enter();
-        AdamScalars k = AdamScalars.of(lr, beta1, beta2, weightDecay, decoupled, step);
-        kernels.launch("optim", "adam", n, address(param), address(grad), address(m), address(v), n, k.decay(), k.gradDecay(),
-                k.w1(), beta2, k.w2(), k.stepSize(), k.bias2Sqrt(), eps);
+        kernels.launch("optim", "adam", n, address(param), address(grad), address(m), address(v), n, decay, gradDecay,
+                w1, beta2, w2, stepSize, bias2Sqrt, eps);
     }
 
     @Override

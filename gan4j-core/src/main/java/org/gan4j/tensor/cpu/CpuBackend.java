@@ -291,11 +291,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void adam(Storage param, Storage grad, Storage m, Storage v, int n, float lr, float beta1, float beta2,
-                     float eps, float weightDecay, boolean decoupled, int step) {
+    public void adam(Storage param, Storage grad, Storage m, Storage v, int n, float decay, float gradDecay, float w1,
+                     float beta2, float w2, float stepSize, float bias2Sqrt, float eps) {
         float[] p = array(param), g = array(grad), m1 = array(m), m2 = array(v);
         parallel.parallelFor(n, GRAIN, (from, to) ->
-                Optimizers.adam(p, g, m1, m2, from, to, lr, beta1, beta2, eps, weightDecay, decoupled, step));
+                Optimizers.adam(p, g, m1, m2, from, to, decay, gradDecay, w1, beta2, w2, stepSize, bias2Sqrt, eps));
     }
 
     @Override

@@ -1,20 +1,18 @@
 package org.gan4j.tensor.cpu;
 
-import org.gan4j.tensor.AdamScalars;
-
 /**
  * Optimizer updates over the index range [from, to), in the order of operations of PyTorch's
  * single-tensor implementations (torch.optim.Adam/AdamW, SGD, RMSprop) so results agree to the
- * last bit or two. Scalars that PyTorch computes in Python are computed here in double.
+ * last bit or two. Scalars that PyTorch computes in Python are computed in double: Adam's by
+ * org.gan4j.optim.Adam, which states its rule, the others' here.
  */
 final class Optimizers {
     private Optimizers() {
     }
 
-    static void adam(float[] param, float[] grad, float[] m, float[] v, int from, int to, float lr,
-                     float beta1, float beta2, float eps, float weightDecay, boolean decoupled, int step) {
-        AdamScalars k = AdamScalars.of(lr, beta1, beta2, weightDecay, decoupled, step);
-        float decay = k.decay(), gradDecay = k.gradDecay(), w1 = k.w1(), w2 = k.w2(), stepSize = k.stepSize(), bias2Sqrt = k.bias2Sqrt();
+    /** Adam's loop; the rule and its scalars are in org.gan4j.optim.Adam. */
+    static void adam(float[] param, float[] grad, float[] m, float[] v, int from, int to, float decay, float gradDecay,
+                     float w1, float beta2, float w2, float stepSize, float bias2Sqrt, float eps) {
         for (int i = from; i < to; i++) {
             float p = param[i] * decay;
             float g = grad[i] + gradDecay * p;

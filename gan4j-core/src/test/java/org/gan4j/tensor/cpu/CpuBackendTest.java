@@ -13,6 +13,7 @@ import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.gan4j.optim.Adam;
 import org.gan4j.tensor.Backend;
 import org.gan4j.tensor.BinaryOp;
 import org.gan4j.tensor.ConvGeometry;
@@ -726,7 +727,7 @@ class CpuBackendTest {
                 Storage param = store(p0), sm = CPU.allocate(n), sv = CPU.allocate(n);
                 for (int step = 1; step <= 3; step++) {
                     float[] g = random(r, n);
-                    CPU.adam(param, store(g), sm, sv, n, lr, beta1, beta2, eps, wd, decoupled, step);
+                    Adam.fusedStep(CPU, param, store(g), sm, sv, n, lr, beta1, beta2, eps, wd, decoupled, step);
                     double bias1 = 1 - Math.pow(beta1, step), bias2 = 1 - Math.pow(beta2, step);
                     for (int i = 0; i < n; i++) {
                         double grad = g[i];

@@ -48,7 +48,7 @@ class CollapseCommandsTest {
         assertEquals("gan4j: unroll steps must be 0 (off) or positive", r.err().strip());
         r = CommandLine.run("train", "--model", "dcgan28", "--d-width", "-8", "--device", "cpu", "--out", tmp.resolve("d").toString());
         assertEquals(1, r.status());
-        assertEquals("gan4j: --width and --d-width must not be negative (0: the model's)", r.err().strip());
+        assertEquals("gan4j: widths must not be negative (0: the model's)", r.err().strip());
     }
 
     @Test

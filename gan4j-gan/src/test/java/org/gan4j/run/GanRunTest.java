@@ -1,0 +1,129 @@
+package org.gan4j.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.gan4j.gan.GanModel;
+import org.gan4j.gan.Models;
+import org.gan4j.gan.ModelOptions;
+import org.gan4j.gan.StepStats;
+import org.gan4j.nn.SafeTensors;
+import org.gan4j.optim.OptimizerSpec;
+import org.gan4j.tensor.Rng;
+import org.gan4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The library's training run: its builder, listeners, exact resume, provenance, custom models and old run directories. */
+class GanRunTest {
+    @TempDir
+    Path tmp;
+
+    private static RunBuilder small(Path dir) {
+        return GanRun.builder().model("mlp2d").data("ring8").mlp(new int[] {16}, new int[] {16}, null).batchSize(32)
+                .optimizerG(OptimizerSpec.rmsprop(1e-3f, 0.99f)).optimizerD(OptimizerSpec.adamW(1e-3f, 0.5f, 0.999f, 1e-2f))
+                .sampleEvery(4).checkpointEvery(4).seed(3).directory(dir);
+    }
+
+    @Test
+    void listenersHearEveryStepSampleAndCheckpointInOrder() {
+        List<String> heard = new ArrayList<>();
+        small(tmp.resolve("a")).steps(8).listener(new RunListener() {
+            @Override
+            public void started(GanRun run) {
+                heard.add("started at " + run.startStep());
+            }
+
+            @Override
+            public void stepped(StepStats stats, Map<String, Object> metrics) {
+                assertEquals(stats.step(), ((Number) metrics.get("step")).longValue());
+                heard.add("step " + stats.step());
+            }
+
+            @Override
+            public void sampled(long step, BufferedImage picture, byte[] png) {
+                heard.add("sample " + step);
+            }
+
+            @Override
+            public void checkpointed(long step, Path checkpoint) {
+                assertTrue(Files.isRegularFile(checkpoint), checkpoint.toString());
+                heard.add("checkpoint " + step);
+            }
+
+            @Override
+            public void finished(GanRun run) {
+                heard.add("finished");
+            }
+        }).build().fit();
+        assertEquals(List.of("started at 0", "step 1", "step 2", "step 3", "sample 4", "step 4", "checkpoint 4", "step 5", "step 6",
+                "step 7", "sample 8", "step 8", "checkpoint 8", "finished"), heard);
+    }
+
+    @Test
+    void aResumedRunEndsWithTheBitsOfOneThatNeverStopped() {
+        small(tmp.resolve("whole")).steps(8).build().fit();
+        small(tmp.resolve("parts")).steps(4).build().fit();
+        GanRun resumed = GanRun.builder().resume(tmp.resolve("parts")).steps(8).build();
+        assertEquals(OptimizerSpec.rmsprop(1e-3f, 0.99f), resumed.config().optimizerG(), "the optimizers come back from config.json");
+        resumed.fit();
+        var whole = SafeTensors.read(tmp.resolve("whole/checkpoints/step-000008.safetensors")).tensors();
+        var parts = SafeTensors.read(tmp.resolve("parts/checkpoints/step-000008.safetensors")).tensors();
+        assertEquals(whole.keySet(), parts.keySet());
+        whole.forEach((name, t) -> assertArrayEquals(t.toArray(), parts.get(name).toArray(), name));
+    }
+
+    @Test
+    void configAndCheckpointsCarryTheProvenance() throws Exception {
+        Path dir = tmp.resolve("p");
+        small(dir).steps(4).build().fit();
+        String config = Files.readString(dir.resolve("config.json"));
+        assertTrue(config.contains("\"provenance\"") && config.contains("\"gan4j\" : \"" + Provenance.VERSION + "\"")
+                && config.contains("\"java\""), config);
+        String meta = SafeTensors.read(dir.resolve("checkpoints/step-000004.safetensors")).metadata().get("provenance");
+        assertTrue(meta.contains("\"dataChecksum\":\"") && meta.contains("\"model\":\"mlp2d\"") && meta.contains("\"os\":"), meta);
+    }
+
+    @Test
+    void aModelOfYourOwnTrainsAndLoadsBackIntoItsGenerator() {
+        ModelOptions o = ModelOptions.defaults().withGHidden(8).withDHidden(8);
+        GanModel mine = Models.create("mlp2d", o, Rng.seeded(1));
+        Path dir = tmp.resolve("mine");
+        GanRun.builder().model(new GanModel("my-mlp", mine.generator(), mine.discriminator())).data("ring8").batchSize(16).steps(3)
+                .directory(dir).build().fit();
+        assertThrows(RunException.class, () -> TrainedGenerator.load(dir));   // gan4j cannot rebuild a model it does not know
+        GanModel fresh = Models.create("mlp2d", o, Rng.seeded(99));
+        Tensor samples = TrainedGenerator.load(dir, false, fresh.generator()).sample(5, 1);
+        assertArrayEquals(new int[] {5, 2}, samples.shape());
+        assertArrayEquals(mine.generator().stateDict().get("main.0.weight").toArray(), fresh.generator().stateDict().get("main.0.weight").toArray());
+    }
+
+    @Test
+    void aDirectoryHoldingARunIsNotOverwritten() {
+        Path dir = tmp.resolve("once");
+        small(dir).steps(2).build().fit();
+        RunException e = assertThrows(RunException.class, () -> small(dir).steps(2).build());
+        assertTrue(e.getMessage().contains("already holds a run"), e.getMessage());
+    }
+
+    @Test
+    void runDirectoriesFromBeforeOptimizerSpecsStillRead() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("old"));
+        Files.writeString(dir.resolve("config.json"), """
+                {"version":"0.1.0","model":"mlp2d","data":"ring8","batchSize":32,"steps":8,"loss":"bce",
+                 "lrG":1.0E-4,"lrD":3.0E-4,"beta1":0.8,"beta2":0.999,"dSteps":1,"seed":1,"sampleEvery":4,"checkpointEvery":4,
+                 "onNan":"rollback","maxRollbacks":3}
+                """);
+        RunConfig c = new RunDirectory(dir).readConfig();
+        assertEquals(OptimizerSpec.adam(1e-4f, 0.8f, 0.999f), c.optimizerG());
+        assertEquals(OptimizerSpec.adam(3e-4f, 0.8f, 0.999f), c.optimizerD());
+    }
+}

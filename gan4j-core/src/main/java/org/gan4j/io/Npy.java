@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -54,15 +53,8 @@ public final class Npy {
         float[] values = t.toArray();
         try {
             AtomicFile.writeChannel(file, ch -> {
-                writeFully(ch, ByteBuffer.wrap(header));
-                ByteBuffer buf = ByteBuffer.allocate(4 * CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-                for (int from = 0; from < values.length; from += CHUNK) {
-                    int n = Math.min(CHUNK, values.length - from);
-                    buf.clear();
-                    buf.asFloatBuffer().put(values, from, n);
-                    buf.limit(4 * n);
-                    writeFully(ch, buf);
-                }
+                Channels.writeFully(ch, ByteBuffer.wrap(header));
+                Channels.writeFloats(ch, values);
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
@@ -210,9 +202,6 @@ public final class Npy {
 
     // ---- helpers ----------------------------------------------------------------------
 
-    private static void writeFully(WritableByteChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) ch.write(buf);
-    }
 
     /** Fills {@code buf} from {@code position} and flips it for reading. */
     private static void readFully(Path file, FileChannel ch, long position, ByteBuffer buf) throws IOException {

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.gan4j.io.AtomicFile;
+import org.gan4j.io.Channels;
 import org.gan4j.tensor.Tensor;
 
 /**
@@ -70,18 +70,8 @@ public final class SafeTensors {
                 ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
                 head.putLong(padded).put(json);
                 while (head.hasRemaining()) head.put((byte) ' ');
-                writeFully(ch, head.flip());
-                ByteBuffer buf = ByteBuffer.allocate(4 * CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-                for (Tensor t : tensors.values()) {
-                    float[] values = t.toArray();
-                    for (int from = 0; from < values.length; from += CHUNK) {
-                        int n = Math.min(CHUNK, values.length - from);
-                        buf.clear();
-                        buf.asFloatBuffer().put(values, from, n);
-                        buf.limit(4 * n);
-                        writeFully(ch, buf);
-                    }
-                }
+                Channels.writeFully(ch, head.flip());
+                for (Tensor t : tensors.values()) Channels.writeFloats(ch, t.toArray());
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
@@ -213,9 +203,6 @@ public final class SafeTensors {
         }
     }
 
-    private static void writeFully(WritableByteChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) ch.write(buf);
-    }
 
     private static ByteBuffer readFully(Path file, FileChannel ch, long position, int length) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(length);

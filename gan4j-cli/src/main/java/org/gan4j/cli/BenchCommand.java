@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.gan4j.gan.FlopCount;
 import org.gan4j.gan.GanLoss;
 import org.gan4j.gan.GanModel;
 import org.gan4j.gan.Generator;

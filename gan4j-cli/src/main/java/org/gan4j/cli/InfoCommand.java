@@ -3,6 +3,7 @@ package org.gan4j.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.gan4j.gan.FlopCount;
 import org.gan4j.gan.GanModel;
 import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.Models;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.gan4j.gan.FlopCount;
 import org.gan4j.gan.GanModel;
 import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.Models;

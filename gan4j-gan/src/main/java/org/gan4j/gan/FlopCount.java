@@ -1,10 +1,7 @@
-package org.gan4j.cli;
+package org.gan4j.gan;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.gan4j.gan.Discriminator;
-import org.gan4j.gan.GanModel;
-import org.gan4j.gan.Generator;
 import org.gan4j.nn.Conv2d;
 import org.gan4j.nn.ConvTranspose2d;
 import org.gan4j.nn.Linear;
@@ -19,12 +16,12 @@ import org.gan4j.tensor.Tensor;
  * layer from the shapes each layer sees. Element-wise work (activations, batch-norm, Adam) is
  * left out: it is small next to the products and is not what GFLOP/s figures compare.
  */
-final class FlopCount {
+public final class FlopCount {
     private FlopCount() {
     }
 
     /** One layer of a network's main stack as one image passes through it. */
-    record Layer(String name, String type, int[] outputShape, long params, long macs) {
+    public record Layer(String name, String type, int[] outputShape, long params, long macs) {
     }
 
     /**
@@ -32,18 +29,18 @@ final class FlopCount {
      * carries a gradient (a learned label embedding joined to it), so that layer's input
      * gradient is computed too.
      */
-    record Network(long params, List<Layer> layers, boolean inputNeedsGradient) {
-        long macs() {
+    public record Network(long params, List<Layer> layers, boolean inputNeedsGradient) {
+        public long macs() {
             return layers.stream().mapToLong(Layer::macs).sum();
         }
 
         /** Multiply-adds of the input gradients that backward computes. */
-        long inputGradientMacs() {
+        public long inputGradientMacs() {
             return inputNeedsGradient ? macs() : macs() - layers.stream().mapToLong(Layer::macs).filter(m -> m > 0).findFirst().orElse(0);
         }
     }
 
-    static Network generator(GanModel m) {
+    public static Network generator(GanModel m) {
         Generator g = m.generator();
         Tensor x = g.noise(1, Rng.seeded(0));
         boolean joined = g.classes() > 0;
@@ -51,7 +48,7 @@ final class FlopCount {
         return walk(g, x, joined);
     }
 
-    static Network discriminator(GanModel m) {
+    public static Network discriminator(GanModel m) {
         Generator g = m.generator();
         Discriminator d = m.discriminator();
         Tensor x;
@@ -79,7 +76,7 @@ final class FlopCount {
      *     (D's parameters are frozen).</li>
      * </ul>
      */
-    static long trainingStep(Network g, Network d) {
+    public static long trainingStep(Network g, Network d) {
         long generator = g.macs() + g.macs() + g.inputGradientMacs();
         long dPhase1 = 2 * (d.macs() + d.macs() + d.inputGradientMacs());
         long dPhase2 = d.macs() + d.macs();

@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.gan4j.gan.Countermeasures;
 import org.gan4j.gan.GanLoss;
@@ -17,7 +19,9 @@ import org.gan4j.run.RunDirectory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a GAN. With no options: dcgan28 on the MNIST digits that ship with gan4j, into runs/<time>.",
@@ -153,9 +157,23 @@ final class TrainCommand implements Callable<Integer> {
     /** Where progress goes; a sweep gives each of its runs a log file. */
     PrintStream log = System.out;
 
+    @Spec
+    CommandSpec spec;
+
+    /** What may go with --resume: the run's length, and where and how it runs; everything else is the run's own. */
+    private static final Set<String> WITH_RESUME = Set.of("--resume", "--epochs", "--steps", "--device", "--dashboard", "--port", "--host");
+
     @Override
     public Integer call() {
         if (resume != null && !new RunDirectory(resume).exists()) throw new CliException("--resume: " + resume + " is not a gan4j run directory (no config.json)");
+        if (resume != null && spec != null) {
+            List<String> ignored = spec.commandLine().getParseResult().matchedOptions().stream().map(o -> o.longestName())
+                    .filter(name -> !WITH_RESUME.contains(name)).toList();
+            if (!ignored.isEmpty()) {
+                throw new CliException("--resume continues the run with its own settings (" + new RunDirectory(resume).config() + "); "
+                        + String.join(", ", ignored) + " cannot change them (only --epochs or --steps, --device and --dashboard can)");
+            }
+        }
         validate();
         Devices.select(device);   // after the flags are checked: a bad flag is named even where the device is missing
         GanRun run = builder().build();

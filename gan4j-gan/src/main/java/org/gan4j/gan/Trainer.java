@@ -13,6 +13,11 @@ import org.gan4j.tensor.Tensor;
  * options say otherwise) over its own parameters. {@link #step} is the textbook algorithm, phase by phase.
  */
 public final class Trainer {
+    /**
+     * A loss this large means training has diverged even while it stays finite: GAN losses live
+     * within tens (WGAN's critic within thousands), and a run past this only grows to infinity.
+     */
+    public static final float LOSS_LIMIT = 1e6f;
     private final GanModel model;
     private final GanLoss loss;
     private final TrainOptions options;
@@ -160,6 +165,7 @@ public final class Trainer {
     private float finiteValue(Tensor loss, String what) {
         float value = loss.item();
         if (!Float.isFinite(value)) throw new DivergenceException(step, what + " is " + value);
+        if (Math.abs(value) > LOSS_LIMIT) throw new DivergenceException(step, what + " is " + value + ", beyond ±" + LOSS_LIMIT);
         return value;
     }
 

@@ -101,20 +101,19 @@ public final class GanRun {
         }
     }
 
+    /** Continues from the newest whole checkpoint, if there is one, after repairing what a kill can leave behind. */
     private void resume() {
-        Path latest = dir.latestCheckpoint();
+        RunDirectory.Checkpoint latest = dir.newestCheckpoint(this::tell);
+        dir.repair(latest == null ? 0 : latest.step(), this::tell);
         if (latest == null) return;
         restore(latest);
-        for (Map<String, Object> m : dir.readMetrics()) {
-            if (((Number) m.get("step")).longValue() <= trainer.steps()) history.add(m);
-        }
-        tell("resumed from " + dir.root().relativize(latest) + " at step " + trainer.steps());
+        history.addAll(dir.readMetrics());
+        tell("resumed from " + dir.root().relativize(latest.file()) + " at step " + trainer.steps());
     }
 
-    private void restore(Path checkpoint) {
-        SafeTensors.Contents c = SafeTensors.read(checkpoint);
-        trainer.loadStateDict(c.tensors(), c.metadata());
-        loader.seek(Long.parseLong(c.metadata().get("batches")));
+    private void restore(RunDirectory.Checkpoint checkpoint) {
+        trainer.loadStateDict(checkpoint.contents().tensors(), checkpoint.contents().metadata());
+        loader.seek(Long.parseLong(checkpoint.contents().metadata().get("batches")));
     }
 
     private void train() {
@@ -151,7 +150,7 @@ public final class GanRun {
     /** Back to the last good checkpoint with halved learning rates, a limited number of times. */
     private int rollBack(DivergenceException e, int rollbacks) {
         tell("diverged: " + e.getMessage());
-        Path latest = dir.latestCheckpoint();
+        RunDirectory.Checkpoint latest = config.onNan().equals("rollback") ? dir.newestCheckpoint(this::tell) : null;
         if (!config.onNan().equals("rollback")) throw new RunException("training diverged (" + e.getMessage() + "); stopped (on NaN: stop)");
         if (latest == null) throw new RunException("training diverged (" + e.getMessage() + ") before the first checkpoint; nothing to roll back to");
         if (rollbacks >= config.maxRollbacks()) {
@@ -163,7 +162,7 @@ public final class GanRun {
         trainer.generatorOptimizer().setLearningRate(lrG);
         trainer.discriminatorOptimizer().setLearningRate(lrD);
         tell(String.format(Locale.ROOT, "rolled back to step %d (%s); learning rates halved to G %.3g, D %.3g",
-                trainer.steps(), dir.root().relativize(latest), lrG, lrD));
+                trainer.steps(), dir.root().relativize(latest.file()), lrG, lrD));
         return rollbacks + 1;
     }
 

@@ -292,6 +292,12 @@ public final class RunBuilder {
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0, 1)");
         if (ema < 0 || ema >= 1) throw new IllegalArgumentException("the weight average's decay (ema) must be in [0, 1)");
         if (width < 0 || dWidth < 0) throw new IllegalArgumentException("widths must not be negative (0: the model's)");
+        if (channels < 0) throw new IllegalArgumentException("channels must not be negative (0: the data's)");
+        for (int[] hidden : new int[][] {gHidden, dHidden}) {
+            if (hidden != null && Arrays.stream(hidden).anyMatch(h -> h < 1)) {
+                throw new IllegalArgumentException("hidden layer sizes must be at least 1, got " + Arrays.toString(hidden));
+            }
+        }
         if (activation != null && !Models.ACTIVATIONS.contains(activation)) {
             throw new IllegalArgumentException("unknown activation '" + activation + "' (known: " + String.join(", ", Models.ACTIVATIONS) + ")");
         }

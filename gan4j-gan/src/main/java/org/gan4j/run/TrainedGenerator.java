@@ -37,10 +37,10 @@ public record TrainedGenerator(RunConfig config, Generator generator, long step)
     public static TrainedGenerator load(Path dir, boolean ema, Generator into) {
         RunDirectory run = new RunDirectory(dir);
         RunConfig config = run.readConfig();
-        Path checkpoint = run.latestCheckpoint();
-        if (checkpoint == null || !Files.isRegularFile(checkpoint)) throw new RunException(dir + " has no checkpoint yet");
+        RunDirectory.Checkpoint checkpoint = run.newestCheckpoint(null);
+        if (checkpoint == null) throw new RunException(dir + " has no checkpoint yet");
         if (ema && config.ema() <= 0) throw new RunException("the run in " + dir + " kept no weight average (train with ema > 0)");
-        SafeTensors.Contents contents = SafeTensors.read(checkpoint);
+        SafeTensors.Contents contents = checkpoint.contents();
         String prefix = ema ? "ema." : "generator.";
         Map<String, Tensor> weights = new LinkedHashMap<>();
         contents.tensors().forEach((k, v) -> {

@@ -126,4 +126,60 @@ class GanRunTest {
         assertEquals(OptimizerSpec.adam(1e-4f, 0.8f, 0.999f), c.optimizerG());
         assertEquals(OptimizerSpec.adam(3e-4f, 0.8f, 0.999f), c.optimizerD());
     }
+
+    @Test
+    void resumeRepairsWhatAKillLeavesAndNeverStartsOverSilently() throws Exception {
+        small(tmp.resolve("whole")).steps(12).build().fit();
+        Path dir = tmp.resolve("hurt");
+        small(dir).steps(8).build().fit();
+        Path checkpoints = dir.resolve("checkpoints");
+        Files.delete(checkpoints.resolve("latest"));                                         // the pointer lost
+        Files.writeString(checkpoints.resolve(".step-000012.safetensors.123.tmp"), "half");   // a write cut short
+        Files.writeString(dir.resolve("metrics.jsonl"), "{\"step\": 9, \"loss_d\"", java.nio.file.StandardOpenOption.APPEND);   // a torn line
+        deleteTree(dir.resolve("plots"));
+        List<String> told = new ArrayList<>();
+        GanRun.builder().resume(dir).steps(12).listener(new RunListener() {
+            @Override
+            public void message(String line) {
+                told.add(line);
+            }
+        }).build().fit();
+        assertTrue(told.stream().anyMatch(l -> l.contains("latest is missing") && l.contains("step-000008.safetensors")), told.toString());
+        assertTrue(told.stream().anyMatch(l -> l.contains("removed 1 temporary file")), told.toString());
+        assertTrue(told.stream().anyMatch(l -> l.contains("dropped 1 torn line of metrics.jsonl")), told.toString());
+        assertTrue(told.contains("resumed from checkpoints/step-000008.safetensors at step 8"), told.toString());
+        List<Long> steps = new RunDirectory(dir).readMetrics().stream().map(m -> ((Number) m.get("step")).longValue()).toList();
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 12).boxed().toList(), steps, "every step logged once");
+        assertTrue(Files.isRegularFile(dir.resolve("plots/losses.png")) || Files.isDirectory(dir.resolve("plots")), "plots/ is back");
+        var whole = SafeTensors.read(tmp.resolve("whole/checkpoints/step-000012.safetensors")).tensors();
+        var hurt = SafeTensors.read(checkpoints.resolve("step-000012.safetensors")).tensors();
+        whole.forEach((name, t) -> assertArrayEquals(t.toArray(), hurt.get(name).toArray(), name));
+    }
+
+    @Test
+    void aCheckpointThatDoesNotReadIsMovedAsideAndLatestIsOnlyANameInCheckpoints() throws Exception {
+        Path dir = tmp.resolve("corrupt");
+        small(dir).steps(8).build().fit();
+        Path checkpoints = dir.resolve("checkpoints");
+        Files.writeString(checkpoints.resolve("step-000008.safetensors"), "not a checkpoint");
+        Files.writeString(checkpoints.resolve("latest"), "../../../../etc/passwd\n");
+        List<String> told = new ArrayList<>();
+        GanRun run = GanRun.builder().resume(dir).listener(new RunListener() {
+            @Override
+            public void message(String line) {
+                told.add(line);
+            }
+        }).build();
+        run.fit();
+        assertTrue(Files.isRegularFile(checkpoints.resolve("step-000008.safetensors.corrupt")), "kept for a look");
+        assertTrue(told.contains("resumed from checkpoints/step-000004.safetensors at step 4"), told.toString());
+        assertEquals(8, run.trainer().steps());
+        assertEquals("step-000008.safetensors", Files.readString(checkpoints.resolve("latest")).strip());
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
 }

@@ -1,7 +1,15 @@
 package org.gan4j.cli;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import org.gan4j.io.AtomicFile;
 import org.gan4j.io.Npy;
 import org.gan4j.run.Images;
 import org.gan4j.run.Samples;
@@ -12,19 +20,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Draw samples from a trained generator: a PNG grid, or with --format npy the raw samples",
+        description = {"Draw samples from a trained generator: a grid as PNG or JPEG, or with --format npy the raw samples",
                 "(N×C×H×W float32 in [-1, 1]) as a NumPy array for other tools."})
 final class GenerateCommand implements Callable<Integer> {
+    /** The formats by the names --format and --out's extension may give them. */
+    private static final Map<String, String> FORMATS = Map.of("png", "png", "jpg", "jpeg", "jpeg", "jpeg", "npy", "npy");
+
     @Mixin
     SampleSource source;
 
     @Option(names = "--count", description = "number of samples (default: 64, or as many as --latents holds)")
     Integer count;
 
-    @Option(names = "--out", required = true, description = "output file: a PNG grid, or a .npy array")
+    @Option(names = "--out", required = true, description = "output file: a grid as .png or .jpg/.jpeg, or a .npy array")
     Path out;
 
-    @Option(names = "--format", description = "png or npy (default: npy when --out ends in .npy, else png)")
+    @Option(names = "--format", description = "png, jpeg (or jpg) or npy (default: the one --out's extension names)")
     String format;
 
     @Option(names = "--seed", defaultValue = "0", description = "noise seed (default: ${DEFAULT-VALUE})")
@@ -38,8 +49,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String kind = format != null ? format : out.getFileName().toString().endsWith(".npy") ? "npy" : "png";
-        if (!kind.equals("png") && !kind.equals("npy")) throw new CliException("--format must be png or npy, got '" + format + "'");
+        String kind = format();
         if (labels != null && latents == null) throw new CliException("--labels goes with --latents");
         if (latents != null && source.chosenClass != null) throw new CliException("--class and --latents: give the classes with --labels");
         TrainedGenerator m = source.load();
@@ -53,12 +63,34 @@ final class GenerateCommand implements Callable<Integer> {
             if (n < 1 || n > 10_000) throw new CliException("--count must be between 1 and 10000, got " + n);
             samples = m.sample(n, seed, source.labels(m, n, null));
         }
-        if (kind.equals("npy")) {
-            Npy.write(out, samples);
-        } else {
-            Images.writePng(Samples.picture(samples), out);
+        switch (kind) {
+            case "npy" -> Npy.write(out, samples);
+            case "png" -> Images.writePng(Samples.picture(samples), out);
+            default -> writeJpeg(Samples.picture(samples));
         }
         System.out.println("wrote " + samples.size(0) + " samples from step " + m.step() + " to " + out);
         return 0;
+    }
+
+    /** png, jpeg or npy: --format's, which must agree with a known extension of --out, else the extension's. */
+    private String format() {
+        String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
+        String ext = name.lastIndexOf('.') < 0 ? "" : name.substring(name.lastIndexOf('.') + 1);
+        String named = FORMATS.get(ext), chosen = format == null ? null : FORMATS.get(format.toLowerCase(Locale.ROOT));
+        if (format != null && chosen == null) throw new CliException("--format must be png, jpeg or npy, got '" + format + "'");
+        if (chosen != null && named != null && !chosen.equals(named)) throw new CliException("--format " + format + " but --out " + out + " names " + named);
+        if (chosen == null && named == null) throw new CliException("--out " + out + ": end it in .png, .jpg or .npy (or give --format)");
+        return chosen != null ? chosen : named;
+    }
+
+    private void writeJpeg(BufferedImage picture) {
+        // the grid is RGB without alpha, which is what ImageIO's JPEG writer takes
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(picture, "jpeg", bytes)) throw new IllegalStateException("no JPEG writer for a " + picture.getType() + " image");
+            AtomicFile.write(out, bytes.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
     }
 }

@@ -74,17 +74,17 @@ final class EventStream {
     }
 
     private void poll(String run, StringBuilder batch) {
-        Path dir = runs.run(run);
+        Path dir = runs.run(run);   // only to list sample names: contents are read through runs.file
         Seen s = seen.get(run);
         if (s == null) {
             s = new Seen();
             seen.put(run, s);
             ObjectNode event = JSON.createObjectNode().put("run", run);
-            event.set("config", readJson(dir.resolve("config.json")));
+            event.set("config", readJson(runs.file(run, "config.json")));
             send(batch, "run", event);
         }
-        s.metricsOffset = sendLines(dir.resolve("metrics.jsonl"), s.metricsOffset, run, "metrics", batch);
-        s.alarmsOffset = sendLines(dir.resolve("alarms.jsonl"), s.alarmsOffset, run, "alarm", batch);
+        s.metricsOffset = sendLines(runs.file(run, "metrics.jsonl"), s.metricsOffset, run, "metrics", batch);
+        s.alarmsOffset = sendLines(runs.file(run, "alarms.jsonl"), s.alarmsOffset, run, "alarm", batch);
         String latest = latestSample(dir.resolve("samples"));
         if (latest != null && !latest.equals(s.sample)) {
             s.sample = latest;
@@ -97,7 +97,7 @@ final class EventStream {
 
     /** Sends the complete lines added to {@code file} since {@code offset}; returns the new offset. */
     private static long sendLines(Path file, long offset, String run, String type, StringBuilder batch) {
-        if (!Files.isRegularFile(file)) return 0;
+        if (file == null) return 0;
         List<JsonNode> lines = new ArrayList<>();
         try (FileChannel ch = FileChannel.open(file)) {
             if (ch.size() < offset) offset = 0;   // the file was replaced
@@ -139,6 +139,7 @@ final class EventStream {
     }
 
     private static JsonNode readJson(Path file) {
+        if (file == null) return null;
         try {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {

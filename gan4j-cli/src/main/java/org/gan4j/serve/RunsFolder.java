@@ -11,25 +11,31 @@ import java.util.stream.Stream;
 /**
  * The run directories the dashboard may show: every folder with a config.json directly under
  * the runs folder, or one run when the folder given is itself a run. Files are served only
- * from inside those run directories.
+ * from inside those run directories, as they lie on disk: a symbolic link that leads out of its
+ * run (a linked file, or a whole run directory that is a link to elsewhere) is treated as absent.
  */
 final class RunsFolder {
     private final Path root;
     private final String onlyRun;
 
     RunsFolder(Path dir) {
-        Path abs = dir.toAbsolutePath().normalize();
-        if (!Files.isDirectory(abs)) throw new IllegalArgumentException("runs folder " + dir + " does not exist");
-        boolean isRun = Files.isRegularFile(abs.resolve("config.json")) && abs.getParent() != null;
-        this.root = isRun ? abs.getParent() : abs;
-        this.onlyRun = isRun ? abs.getFileName().toString() : null;
+        Path real;
+        try {
+            real = dir.toRealPath();   // the folder the user named, wherever a link of theirs leads
+        } catch (IOException e) {
+            throw new IllegalArgumentException("runs folder " + dir + " does not exist");
+        }
+        if (!Files.isDirectory(real)) throw new IllegalArgumentException("runs folder " + dir + " is not a folder");
+        boolean isRun = Files.isRegularFile(real.resolve("config.json")) && real.getParent() != null;
+        this.root = isRun ? real.getParent() : real;
+        this.onlyRun = isRun ? real.getFileName().toString() : null;
     }
 
     /** Names of the runs, sorted. */
     List<String> runs() {
         if (onlyRun != null) return List.of(onlyRun);
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(p -> Files.isRegularFile(p.resolve("config.json"))).map(p -> p.getFileName().toString()).sorted().toList();
+            return s.map(p -> p.getFileName().toString()).filter(name -> file(name, "config.json") != null).sorted().toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -37,6 +43,20 @@ final class RunsFolder {
 
     Path run(String name) {
         return root.resolve(name);
+    }
+
+    /**
+     * The regular file at {@code relative} inside run {@code run}, or null when there is none
+     * there: its real path (all links followed) must lie under the run's own path in the folder.
+     */
+    Path file(String run, String relative) {
+        Path runDir = root.resolve(run);
+        try {
+            Path real = runDir.resolve(relative).toRealPath();
+            return real.startsWith(runDir) && Files.isRegularFile(real) ? real : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**
@@ -56,16 +76,8 @@ final class RunsFolder {
         for (String segment : path.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) throw new IllegalArgumentException("bad path segment '" + segment + "'");
         }
-        String runName = path.substring(0, Math.max(0, path.indexOf('/')));
-        if (runName.isEmpty() || !runs().contains(runName)) return null;
-        Path runDir = root.resolve(runName);
-        Path file = root.resolve(path).normalize();
-        if (!file.startsWith(runDir) || !Files.isRegularFile(file)) return null;
-        try {
-            // a symbolic link inside the run must not lead outside it either
-            return file.toRealPath().startsWith(runDir.toRealPath()) ? file : null;
-        } catch (IOException e) {
-            return null;
-        }
+        int slash = path.indexOf('/');
+        if (slash < 1 || !runs().contains(path.substring(0, slash))) return null;
+        return file(path.substring(0, slash), path.substring(slash + 1));
     }
 }

@@ -123,6 +123,30 @@ class DashboardTest {
     }
 
     @Test
+    void linksAreFollowedOnlyWhileTheyStayInsideTheirRun() throws Exception {
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve("config.json"), "{\"model\":\"mlp\"}");
+        Files.writeString(elsewhere.resolve("secret.txt"), SECRET);
+        Files.createSymbolicLink(runs.resolve("linkedrun"), elsewhere);
+        Files.createSymbolicLink(runs.resolve("b/metrics-copy.jsonl"), elsewhere.resolve("secret.txt"));
+        Files.createSymbolicLink(runs.resolve("b/latest.png"), runs.resolve("b/samples/step-000002.png"));
+        for (String target : List.of("/runs/linkedrun/secret.txt", "/runs/linkedrun/config.json", "/runs/b/metrics-copy.jsonl")) {
+            String answer = raw(target);
+            assertTrue(answer.startsWith("HTTP/1.1 404"), target + " -> " + answer);
+            assertFalse(answer.contains(SECRET), target + " leaked the file");
+        }
+        assertEquals(List.of("a", "b"), new RunsFolder(runs).runs(), "a linked run directory is not a run of this folder");
+        assertArrayEquals(PNG, get("/runs/b/latest.png").body(), "a link that stays inside its run is served");
+
+        // the folder the user names may itself be a link
+        Path named = Files.createSymbolicLink(tmp.resolve("runs-link"), runs);
+        try (Dashboard other = Dashboard.start(named, "127.0.0.1", 0)) {
+            var config = http.send(HttpRequest.newBuilder(other.uri().resolve("/runs/a/config.json")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, config.statusCode());
+        }
+    }
+
+    @Test
     void listensOnlyWhereItIsTold() throws Exception {
         assertEquals("127.0.0.1", dashboard.uri().getHost());
         InetAddress external = NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)

@@ -81,11 +81,11 @@ class GenerateFilesTest {
         for (String out : new String[] {"missing/grid.png", "missing/grid.jpg", "missing/samples.npy"}) {
             CommandLine g = generate(out);
             assertEquals(1, g.status(), out);
-            assertEquals("gan4j: cannot write " + tmp.resolve(out) + ": folder " + tmp.resolve("missing") + " does not exist\n", g.err(), out);
+            assertEquals("gan4j: cannot write " + tmp.resolve(out) + ": folder " + tmp.resolve("missing") + " does not exist (create it first)\n", g.err(), out);
         }
         CommandLine export = CommandLine.run("export", run.toString(), "--out", tmp.resolve("missing/G.onnx").toString());
         assertEquals(1, export.status());
-        assertEquals("gan4j: cannot write " + tmp.resolve("missing/G.onnx") + ": folder " + tmp.resolve("missing") + " does not exist\n", export.err());
+        assertEquals("gan4j: cannot write " + tmp.resolve("missing/G.onnx") + ": folder " + tmp.resolve("missing") + " does not exist (create it first)\n", export.err());
         CommandLine debug = CommandLine.run("--debug", "export", run.toString(), "--out", tmp.resolve("missing/G.onnx").toString());
         assertEquals(1, debug.status());
         assertTrue(debug.err().startsWith("gan4j: cannot write ") && debug.err().contains("\tat org.gan4j.io.AtomicFile"), debug.err());

@@ -52,7 +52,7 @@ public final class AtomicFile {
      */
     public static void writeFile(Path target, IOConsumer<Path> body) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) throw new IOException("cannot write " + target + ": folder " + dir + " does not exist");
+        if (!Files.isDirectory(dir)) throw new IOException("cannot write " + target + ": folder " + dir + " does not exist (create it first)");
         Path tmp = null;
         try {
             tmp = createTemp(dir, target.getFileName().toString());

@@ -94,7 +94,7 @@ class AtomicFileTest {
     void aMissingFolderIsNamed() {
         Path target = dir.resolve("no-such-folder").resolve("samples.npy");
         IOException e = assertThrows(IOException.class, () -> AtomicFile.write(target, new byte[] {1}));
-        assertEquals("cannot write " + target + ": folder " + target.getParent() + " does not exist", e.getMessage());
+        assertEquals("cannot write " + target + ": folder " + target.getParent() + " does not exist (create it first)", e.getMessage());
     }
 
     @Test

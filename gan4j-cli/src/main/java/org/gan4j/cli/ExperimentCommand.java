@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +63,9 @@ final class ExperimentCommand implements Runnable {
         @Option(names = "--parallel", defaultValue = "0", description = "runs at once (default: the number of cores)")
         int parallel;
 
-        @Option(names = "--out", description = "also write the table (modes.md) and one line per run (modes.csv) here")
+        @Option(names = "--out", description = {"folder of the runs (DATASET/VARIANT-seedN), the table (modes.md) and one line",
+                "per run (modes.csv); given again, finished runs are judged without training and unfinished ones",
+                "resume (default: runs/modes-<time>)"})
         Path out;
 
         @Override
@@ -83,7 +87,8 @@ final class ExperimentCommand implements Runnable {
             DomainClassifier digits = datasets.contains(ModeCollapseExperiment.STACKED) ? digitsClassifier() : null;
             int threads = parallel > 0 ? parallel : Runtime.getRuntime().availableProcessors();
             int total = datasets.size() * chosen.size() * seeds;
-            System.out.printf(Locale.ROOT, "%d runs (%d at a time)%n", total, threads);
+            if (out == null) out = Path.of("runs", "modes-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            System.out.printf(Locale.ROOT, "%d runs (%d at a time) in %s%n", total, threads, out);
 
             List<Callable<Outcome>> jobs = new ArrayList<>();
             for (String d : datasets) {
@@ -92,7 +97,7 @@ final class ExperimentCommand implements Runnable {
                 for (var v : chosen) {
                     for (long seed = 1; seed <= seeds; seed++) {
                         long s = seed;
-                        jobs.add(() -> ModeCollapseExperiment.run(d, v, s, n, digits, samples, System.out::println));
+                        jobs.add(() -> ModeCollapseExperiment.run(out, d, v, s, n, digits, samples, System.out::println));
                     }
                 }
             }
@@ -102,7 +107,7 @@ final class ExperimentCommand implements Runnable {
             String table = ModeCollapseExperiment.table(ModeCollapseExperiment.summarize(outcomes));
             System.out.println();
             System.out.print(table);
-            if (out != null) write(outcomes, table);
+            write(outcomes, table);
             return 0;
         }
 

@@ -54,8 +54,9 @@ class CollapseCommandsTest {
     @Test
     void experimentModesPrintsItsTableBesideThePublishedRows() throws Exception {
         Path out = tmp.resolve("modes");
-        CommandLine r = CommandLine.run("experiment", "modes", "--steps", "20", "--seeds", "2", "--variants", "gan,pacgan2", "--datasets", "ring8",
-                "--out", out.toString());
+        String[] modes = {"experiment", "modes", "--steps", "20", "--seeds", "2", "--variants", "gan,pacgan2", "--datasets", "ring8",
+                "--out", out.toString()};
+        CommandLine r = CommandLine.run(modes);
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("| ring8 | gan | 2 | 20 |"), r.out());
         assertTrue(r.out().contains("| 6.3 | 98.2 |"), "published ring8 GAN row: " + r.out());
@@ -63,6 +64,15 @@ class CollapseCommandsTest {
         List<String> csv = Files.readAllLines(out.resolve("modes.csv"));
         assertEquals(5, csv.size(), csv.toString());
         assertTrue(csv.get(1).startsWith("ring8,gan,1,20,"), csv.get(1));
+        assertTrue(Files.isRegularFile(out.resolve("ring8/pacgan2-seed2/checkpoints/latest")), "each run in its own run directory");
+
+        // the same command again judges the finished runs without training them
+        r = CommandLine.run(modes);
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("ring8 gan seed 1: resumed from checkpoints/step-000020.safetensors at step 20"), r.out());
+        assertTrue(!r.out().contains("step 2 of 20"), r.out());
+        assertEquals(withoutSeconds(csv), withoutSeconds(Files.readAllLines(out.resolve("modes.csv"))));
+
         r = CommandLine.run("experiment", "modes", "--variants", "nope");
         assertEquals(1, r.status());
         assertTrue(r.err().contains("unknown variant 'nope'"), r.err());
@@ -139,6 +149,10 @@ class CollapseCommandsTest {
 
     private static List<Integer> shape(org.gan4j.tensor.Tensor t) {
         return java.util.Arrays.stream(t.shape()).boxed().toList();
+    }
+
+    private static List<String> withoutSeconds(List<String> csv) {
+        return csv.stream().map(line -> line.substring(0, line.lastIndexOf(','))).toList();
     }
 
     private static String[] concat(String[] a, String... b) {

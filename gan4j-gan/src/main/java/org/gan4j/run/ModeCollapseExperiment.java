@@ -1,12 +1,12 @@
 package org.gan4j.run;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.gan4j.data.DataLoader;
 import org.gan4j.data.Dataset;
 import org.gan4j.data.Datasets;
 import org.gan4j.data.Mixture;
@@ -14,18 +14,14 @@ import org.gan4j.data.Mixtures;
 import org.gan4j.data.StackedMnist;
 import org.gan4j.gan.Countermeasures;
 import org.gan4j.gan.GanLoss;
-import org.gan4j.gan.GanModel;
 import org.gan4j.gan.Generator;
-import org.gan4j.gan.ModelOptions;
-import org.gan4j.gan.Models;
-import org.gan4j.gan.TrainOptions;
-import org.gan4j.gan.Trainer;
+import org.gan4j.gan.StepStats;
 import org.gan4j.metrics.ClassMetrics;
 import org.gan4j.metrics.DomainClassifier;
 import org.gan4j.metrics.FeatureMetrics;
 import org.gan4j.metrics.MixtureMetrics;
 import org.gan4j.metrics.SampleEvaluation;
-import org.gan4j.tensor.Rng;
+import org.gan4j.optim.OptimizerSpec;
 import org.gan4j.tensor.Scope;
 
 /**
@@ -50,15 +46,15 @@ public final class ModeCollapseExperiment {
     private ModeCollapseExperiment() {
     }
 
-    /** How one dataset is trained: the model, batch, Adam's rate and β1, and the default length. */
-    record Protocol(String model, ModelOptions options, int batch, float learningRate, float beta1, long defaultSteps) {
+    /** How one dataset is trained: the model, batch, both networks' Adam, and the default length. */
+    record Protocol(String model, int batch, OptimizerSpec adam, long defaultSteps) {
     }
 
     static Protocol protocol(String dataset) {
         requireKnown(dataset);
         return dataset.equals(STACKED)
-                ? new Protocol("dcgan28", ModelOptions.defaults().withChannels(3), 64, 2e-4f, 0.5f, STACKED_TRAINING / 64)
-                : new Protocol("mlp2d", ModelOptions.defaults(), 100, 1e-4f, 0.8f, 10_000);
+                ? new Protocol("dcgan28", 64, OptimizerSpec.adam(2e-4f, 0.5f, 0.999f), STACKED_TRAINING / 64)
+                : new Protocol("mlp2d", 100, OptimizerSpec.adam(1e-4f, 0.8f, 0.999f), 10_000);
     }
 
     /** Steps of a run when none are asked for: 10,000 on the mixtures, one pass over the 128,000 stacks. */
@@ -133,46 +129,38 @@ public final class ModeCollapseExperiment {
         };
     }
 
-    /** Trains ring8 or grid25 for {@code steps} steps of {@code v} from {@code seed} and evaluates 2,500 samples. */
-    public static Outcome run(String dataset, Variant v, long seed, long steps) {
-        return run(dataset, v, seed, steps, null, SAMPLES, line -> { });
+    /** Trains ring8 or grid25 for {@code steps} steps of {@code v} from {@code seed} under {@code folder} and evaluates 2,500 samples. */
+    public static Outcome run(Path folder, String dataset, Variant v, long seed, long steps) {
+        return run(folder, dataset, v, seed, steps, null, SAMPLES, line -> { });
+    }
+
+    /** Where {@link #run} trains one arm: {@code folder/dataset/variant-seedN}. */
+    public static Path runDirectory(Path folder, String dataset, Variant v, long seed) {
+        return folder.resolve(dataset).resolve(v.name() + "-seed" + seed);
     }
 
     /**
-     * Trains {@code steps} steps of {@code v} on {@code dataset} from {@code seed}, then judges
-     * {@code samples} samples: a mixture's by the distance to its modes (PacGAN: 2,500), Stacked
-     * MNIST's by {@code digits}, the MNIST classifier (PacGAN: 26,000). {@code progress} hears of
-     * every tenth of the steps.
+     * Trains {@code steps} steps of {@code v} on {@code dataset} from {@code seed} as a {@link GanRun}
+     * in {@link #runDirectory}, then judges {@code samples} samples: a mixture's by the distance to
+     * its modes (PacGAN: 2,500), Stacked MNIST's by {@code digits}, the MNIST classifier (PacGAN:
+     * 26,000). A run left there by an earlier call continues where it stopped, and one that
+     * finished is judged without training again. {@code progress} hears of every tenth of the steps.
      */
-    public static Outcome run(String dataset, Variant v, long seed, long steps, DomainClassifier digits, int samples,
+    public static Outcome run(Path folder, String dataset, Variant v, long seed, long steps, DomainClassifier digits, int samples,
                               Consumer<String> progress) {
         long start = System.nanoTime();
-        Protocol p = protocol(dataset);
-        Dataset data = data(dataset);
-        if (data instanceof StackedMnist && digits == null) {
+        requireKnown(dataset);
+        if (dataset.equals(STACKED) && digits == null) {
             throw new IllegalArgumentException(STACKED + " needs an MNIST classifier to judge its samples");
         }
-        ModelOptions options = p.options().withCountermeasures(v.countermeasures());
-        Rng rng = Rng.seeded(seed);
-        GanModel model = Models.create(p.model(), options, rng.fork(0));
-        Generator emaCopy = v.emaDecay() > 0 ? Models.create(p.model(), options, rng.fork(0)).generator() : null;
-        TrainOptions train = TrainOptions.defaults().withLearningRates(p.learningRate(), p.learningRate())
-                .withBetas(p.beta1(), 0.999f).withEma(v.emaDecay()).withUnrollSteps(v.unrollSteps());
-        Trainer trainer = new Trainer(model, GanLoss.nonSaturating(), train, emaCopy, rng.fork(1));
-        int batch = p.batch() - p.batch() % v.countermeasures().pack();
-        DataLoader loader = new DataLoader(data, batch, rng.fork(2), true, true);
-        for (long s = 1; s <= steps; s++) {
-            trainer.step(loader.next().images(), null);
-            if (s % Math.max(1, steps / 10) == 0 && s < steps) {
-                progress.accept(String.format(Locale.ROOT, "%s %s seed %d: step %d of %d", dataset, v.name(), seed, s, steps));
-            }
-        }
+        GanRun run = arm(runDirectory(folder, dataset, v, seed), dataset, v, seed, steps, progress).build();
+        run.fit();
 
-        Generator g = trainer.samplingGenerator();
+        Generator g = run.trainer().samplingGenerator();
         long sampleSeed = seed + 1_000_003;   // noise of its own, apart from the training streams
         int modes, possible;
         double highQuality, kl;
-        if (data instanceof Mixture mixture) {
+        if (run.data() instanceof Mixture mixture) {
             MixtureMetrics.Result r = evaluate(g, mixture, sampleSeed, samples);
             modes = r.modesCovered();
             possible = r.modes();
@@ -189,6 +177,38 @@ public final class ModeCollapseExperiment {
             kl = m.kl();
         }
         return new Outcome(dataset, v.name(), seed, steps, modes, possible, highQuality, kl, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The arm's run: new, or the one already in {@code dir}, which may be lengthened to {@code steps} but not cut short. */
+    private static RunBuilder arm(Path dir, String dataset, Variant v, long seed, long steps, Consumer<String> progress) {
+        RunBuilder b = GanRun.builder();
+        if (new RunDirectory(dir).exists()) {
+            long trained = new RunDirectory(dir).readConfig().steps();
+            if (trained > steps) throw new RunException(dir + " holds a run of " + trained + " steps, not " + steps + "; choose another folder");
+            b.resume(dir);
+        } else {
+            Protocol p = protocol(dataset);
+            b.directory(dir).model(p.model()).data(dataset).loss(GanLoss.nonSaturating()).countermeasures(v.countermeasures())
+                    .ema(v.emaDecay()).unrollSteps(v.unrollSteps()).optimizerG(p.adam()).optimizerD(p.adam())
+                    .batchSize(p.batch() - p.batch() % v.countermeasures().pack()).seed(seed);
+        }
+        // a sample picture each tenth; one checkpoint, at the end, keeps a whole experiment's arms one model each on disk
+        // (a killed arm trains again from its start)
+        int tenth = (int) Math.min(Integer.MAX_VALUE, Math.max(1, steps / 10));
+        String name = String.format(Locale.ROOT, "%s %s seed %d", dataset, v.name(), seed);
+        return b.steps(steps).sampleEvery(tenth).checkpointEvery((int) Math.min(Integer.MAX_VALUE, steps)).listener(new RunListener() {
+            @Override
+            public void message(String line) {
+                progress.accept(name + ": " + line);
+            }
+
+            @Override
+            public void stepped(StepStats stats, Map<String, Object> metrics) {
+                if (stats.step() % tenth == 0 && stats.step() < steps) {
+                    progress.accept(String.format(Locale.ROOT, "%s: step %d of %d", name, stats.step(), steps));
+                }
+            }
+        });
     }
 
     /** The PacGAN/VEEGAN protocol: 2,500 samples from G in evaluation mode against the mixture's modes. */

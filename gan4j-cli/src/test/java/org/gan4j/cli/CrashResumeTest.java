@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>"Exactly" means the final checkpoint's tensors (networks, optimizer state) bit for bit and
  * its step, noise-generator and data positions: the checkpoint's "provenance" metadata holds
  * the time it was written, so the file's bytes as a whole differ between any two runs. Each
- * step must also appear in metrics.jsonl once, with the uninterrupted run's losses.
+ * step must also appear in metrics.jsonl once, with the uninterrupted run's losses, and no temp file of a killed write may be left.
  *
  * <p>A few kills by default; {@code -Dgan4j.crash.kills=N} asks for more and
  * {@code -Dgan4j.crash.seed=S} for other moments.
@@ -108,8 +108,7 @@ class CrashResumeTest {
         }
         System.out.printf("crash test: %d kills over %d runs (seed %d, %d children; a run lasts %d ms after naming its run directory)%n",
                 kills, runs, SEED, children, runMillis);
-        // reported, not failed: a killed write's temp file is never read, it only takes room
-        if (!leftovers.isEmpty()) System.out.println("crash test: temp files left by killed writes: " + leftovers);
+        assertTrue(leftovers.isEmpty(), "resume removes the temp files of killed writes, yet these are left: " + leftovers);
         // after every run, so that one failure lists what all of them logged
         assertTrue(metricsProblems.isEmpty(), "metrics.jsonl after resumes:\n" + String.join("\n", metricsProblems));
     }

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Pins the bits of short training runs: the final checkpoint's tensors (networks, weight average,
  * optimizer state) and its step, noise-generator and data positions. A change that should not
  * alter training (a refactor, a faster kernel with the same arithmetic) must leave these hashes
- * as they are; a change of arithmetic updates them on purpose, saying why.
+ * as they are; a change of arithmetic updates them on purpose, saying why. (Last changed when
+ * tanh became gan4j's own vector kernel, the same bits in every JIT tier.)
  */
 class RunPinTest {
     @TempDir
@@ -29,8 +30,8 @@ class RunPinTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "mlp     | --g-hidden=16,32 --d-hidden=16 | c5489f5afc122033aa2de8be8522ee68fbbb9391df110a61846debca8a2a56eb",
-            "dcgan28 | --width=4                      | 5e4e225f2ebcea7f85c5b002f2646b821f2d58a3ad900c8c6674dbe4db59a8dc"})
+            "mlp     | --g-hidden=16,32 --d-hidden=16 | bcea9da9449dcd5398aed6b9f1828df539b2aca3ba44d476e33f71c27227bcff",
+            "dcgan28 | --width=4                      | 19f85fa8a18bdd7d6254178342026a415ef2a64fdcdf4d6653394434d8127262"})
     void shortRunEndsWithThePinnedCheckpoint(String model, String size, String expected) throws Exception {
         Path run = tmp.resolve(model);
         String[] args = ("train --model " + model + " " + size.replace("=", " ") + " --steps 12 --batch-size 16 --ema 0.9"

@@ -7,8 +7,8 @@ import org.gan4j.tensor.BinaryOp;
 import org.gan4j.tensor.UnaryOp;
 
 /**
- * Elementwise kernels over one run of elements. Cheap arithmetic on dense runs goes through
- * the Vector API; everything else is a plain loop, with transcendental functions computed in
+ * Elementwise kernels over one run of elements. Cheap arithmetic and tanh ({@link Tanh}) on dense
+ * runs go through the Vector API; everything else is a plain loop, with transcendental functions computed in
  * double so that results round like PyTorch's float kernels to within an ulp.
  *
  * <p>Each vector loop sits in a small method of its own: in larger methods the compiler was seen
@@ -31,6 +31,7 @@ final class Elementwise {
         i = switch (op) {
             case NEG -> neg(x, out, i, bound);
             case ABS -> abs(x, out, i, bound);
+            case TANH -> Tanh.run(x, out, i, bound);
             case RELU -> maxScalar(x, 0f, out, i, bound);
             case ADD_SCALAR -> i + plusScalar(x, i, p, out, i, to - i);
             case MUL_SCALAR -> i + timesScalar(x, i, p, out, i, to - i);
@@ -105,8 +106,7 @@ final class Elementwise {
             case ABS -> Math.abs(x);
             // (0 < x) - (x < 0), as PyTorch computes it: 0 for ±0 and for NaN
             case SIGN -> x > 0 ? 1f : x < 0 ? -1f : 0f;
-            // StrictMath: the same bits in every JIT tier (the Vector API's TANH differs between its intrinsic and its fallback)
-            case TANH -> (float) StrictMath.tanh(x);
+            case TANH -> Tanh.of(x);
             case SIGMOID -> sigmoid(x);
             case SOFTPLUS -> x > SOFTPLUS_THRESHOLD ? x : (float) Math.log1p(Math.exp(x));
             case RELU -> Math.max(x, 0f);

@@ -7,6 +7,13 @@ import java.nio.charset.StandardCharsets;
 /** Runs gan4j's command line inside a test, capturing what it prints. */
 record CommandLine(int status, String out, String err) {
 
+    /** A tiny run of {@code model} (an MLP one) in {@code dir}, for the commands that read a trained run. */
+    static void trainTiny(String model, java.nio.file.Path dir) {
+        CommandLine t = run("train", "--model", model, "--g-hidden", "16,16", "--d-hidden", "16", "--steps", "3", "--batch-size", "8",
+                "--device", "cpu", "--out", dir.toString());
+        if (t.status() != 0) throw new AssertionError("training " + model + " failed: " + t.err());
+    }
+
     static CommandLine run(String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();

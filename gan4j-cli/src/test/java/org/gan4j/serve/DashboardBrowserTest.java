@@ -53,8 +53,8 @@ class DashboardBrowserTest {
         assertEquals(0, Main.run("train", "--model", "mlp", "--g-hidden", "32", "--d-hidden", "32", "--batch-size", "32",
                 "--steps", "60", "--lr-g", "1e-3", "--device", "cpu", "--out", tmp.resolve("runs/earlier").toString()));
         assertEquals(1, Main.run("train", "--model", "mlp", "--g-hidden", "32", "--d-hidden", "32", "--batch-size", "32",
-                "--steps", "20", "--lr-g", "1e12", "--lr-d", "1e12", "--on-nan", "stop", "--device", "cpu",
-                "--out", tmp.resolve("runs/diverged").toString()), "a run that diverges at once, for its alarm");
+                "--steps", "20", "--lr-g", "1e12", "--lr-d", "1e12", "--d-steps", "2", "--on-nan", "stop", "--device", "cpu",
+                "--out", tmp.resolve("runs/diverged").toString()), "a run that diverges at once, for its alarm");   // at step 2: one line logged
         Process training = startTraining(tmp.resolve("runs/live"));
         ChromeDriver browser = null;
         try {

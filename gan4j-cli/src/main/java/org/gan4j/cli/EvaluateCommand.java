@@ -65,7 +65,7 @@ final class EvaluateCommand implements Callable<Integer> {
         SampleEvaluation.requireKnown(metrics);   // before sampling, or training a classifier, finds a typo
         String data = m.config().data();
         java.nio.file.Path dataDir = m.config().dataDir() == null ? null : java.nio.file.Path.of(m.config().dataDir());
-        Dataset real = DataSources.open(data, dataDir);
+        Dataset real = DataSources.open(m.config());
         if (real instanceof Mixture) return GeneratorMetrics.evaluate(m.generator(), real, null, metrics, 0, seed);
         int n = count != null ? count : data.equals(ModeCollapseExperiment.STACKED) ? ModeCollapseExperiment.STACKED_SAMPLES : 10_000;
         if (n < 10) throw new CliException("--count must be at least 10, got " + n);

@@ -37,7 +37,7 @@ final class RunScorer {
 
     /** The score of the run in {@code dir}, or null when gan4j cannot judge its data. */
     static Score score(Path dir, RunConfig config) {
-        Dataset data = DataSources.open(config.data(), config.dataDir() == null ? null : Path.of(config.dataDir()));
+        Dataset data = DataSources.open(config);
         DomainClassifier.Loaded classifier = data instanceof Mixture ? null : Classifiers.cachedFor(config.data());
         if (!(data instanceof Mixture) && classifier == null) return null;
         TrainedGenerator trained = TrainedGenerator.load(dir, config.ema() > 0);

@@ -98,8 +98,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--d-width", defaultValue = "0", description = "DCGAN discriminator width ndf when it differs from --width")
     int dWidth;
 
-    @Option(names = "--channels", defaultValue = "0", description = "image channels of dcgan28 and dcgan64 (default: the data's)")
+    @Option(names = "--channels", defaultValue = "0",
+            description = "image channels of dcgan28 and dcgan64 (default: the data's; a folder's: 3, or 1 with the MLPs; 1 reads a folder as grayscale)")
     int channels;
+
+    @Option(names = "--image-size", defaultValue = "0", description = "side a folder's images are scaled and centre-cropped to (default: the model's)")
+    int imageSize;
 
     @Option(names = "--pack", defaultValue = "1", description = "PacGAN: D judges packs of m samples, all real or all fake (2..4; the batch size must divide by m)")
     int pack;
@@ -197,7 +201,7 @@ final class TrainCommand implements Callable<Integer> {
                     .optimizerG(optimizer(lrG)).optimizerD(optimizer(lrD))
                     .dSteps(dSteps).unrollSteps(unroll).labelSmoothing(labelSmoothing).instanceNoise(instanceNoise).ema(ema)
                     .seed(seed).device(device).sampleEvery(sampleEvery).checkpointEvery(checkpointEvery).evalEvery(evalEvery)
-                    .mlp(gHidden, dHidden, activation).widths(width, dWidth, channels).onNan(onNan, maxRollbacks)
+                    .mlp(gHidden, dHidden, activation).widths(width, dWidth, channels).imageSize(imageSize).onNan(onNan, maxRollbacks)
                     .countermeasures(countermeasures())
                     .directory(out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         }

@@ -18,16 +18,28 @@ public final class DataSources {
     private DataSources() {
     }
 
-    /** The training split of {@code name}, from {@code dataDir} when given, else gan4j's cache (downloading when online). */
+    /** The training split of {@code name}, from {@code dataDir} when given, else gan4j's cache; a folder loads as 3×64×64. */
     public static Dataset open(String name, Path dataDir) {
+        return open(name, dataDir, 0, 0);
+    }
+
+    /** A run's data as it trained on it: a folder at the run's image size and channels. */
+    public static Dataset open(RunConfig config) {
+        return open(config.data(), config.dataDir() == null ? null : Path.of(config.dataDir()), config.imageSize(), config.channels());
+    }
+
+    /**
+     * Like {@link #open(String, Path)}, with a folder's images loaded at {@code size}×{@code size} and {@code channels}
+     * (1 grayscale, 3 RGB); 0 keeps 64 and 3, what a folder loaded as before runs recorded its size. Named sets ignore both.
+     */
+    public static Dataset open(String name, Path dataDir, int size, int channels) {
         try {
             return switch (name) {
                 case DEFAULT -> Datasets.mnistShipped();
                 // the synthetic sets of PacGAN's protocol: 100,000 points, 128,000 stacked digits
                 case "ring8", "grid25", ModeCollapseExperiment.STACKED -> ModeCollapseExperiment.data(name);
                 default -> {
-                    Path folder = Path.of(name);
-                    if (Files.isDirectory(folder)) yield ImageFolder.read(folder, 64, true);
+                    if (isFolder(name)) yield ImageFolder.read(Path.of(name), size > 0 ? size : 64, channels != 1);
                     if (!Datasets.names().contains(name)) {
                         throw new IllegalArgumentException("unknown dataset '" + name + "' (known: " + String.join(", ", NAMES)
                                 + ", or a folder of images)");
@@ -38,5 +50,13 @@ public final class DataSources {
         } catch (DatasetException e) {
             throw new RunException(e.getMessage(), e);
         }
+    }
+
+    /** Whether {@code name} means a folder of images rather than one of {@link #NAMES}. */
+    public static boolean isFolder(String name) {
+        return switch (name) {
+            case DEFAULT, "ring8", "grid25", ModeCollapseExperiment.STACKED -> false;
+            default -> Files.isDirectory(Path.of(name));
+        };
     }
 }

@@ -9,6 +9,7 @@ import org.gan4j.data.Dataset;
 import org.gan4j.gan.Countermeasures;
 import org.gan4j.gan.GanLoss;
 import org.gan4j.gan.GanModel;
+import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.Models;
 import org.gan4j.optim.OptimizerSpec;
 import org.gan4j.tensor.Rng;
@@ -30,7 +31,7 @@ public final class RunBuilder {
     private Dataset customData;
     private Path directory, resuming;
     private int batchSize = 64, dSteps = 1, unrollSteps, sampleEvery = 500, checkpointEvery = 1000, evalEvery, maxRollbacks = 3;
-    private int width, dWidth, channels;
+    private int width, dWidth, channels, imageSize;
     private int[] gHidden, dHidden;
     private Long steps;
     private Integer epochs;
@@ -196,11 +197,17 @@ public final class RunBuilder {
         return this;
     }
 
-    /** The DCGAN models' base widths (0: the model's, 64) and image channels (0: the data's). */
+    /** The DCGAN models' base widths (0: the model's, 64) and image channels (0: the data's; a folder's: 3, or the model's only count). */
     public RunBuilder widths(int width, int dWidth, int channels) {
         this.width = width;
         this.dWidth = dWidth;
         this.channels = channels;
+        return this;
+    }
+
+    /** The side a folder's images are scaled and cropped to (0: the size the model takes); other data keeps its own. */
+    public RunBuilder imageSize(int size) {
+        this.imageSize = size;
         return this;
     }
 
@@ -239,6 +246,7 @@ public final class RunBuilder {
         width = c.width();
         dWidth = c.dWidth();
         channels = c.channels();
+        imageSize = c.imageSize();
         onNan = c.onNan();
         maxRollbacks = c.maxRollbacks();
         countermeasures = c.countermeasures();
@@ -253,10 +261,15 @@ public final class RunBuilder {
             throw new RunException(directory + " already holds a run; resume it, or choose another directory");
         }
         validate();
-        Dataset dataset = customData != null ? customData : DataSources.open(data, dataDir == null ? null : Path.of(dataDir));
+        Dataset dataset = customData != null ? customData : DataSources.isFolder(data) ? openFolder()
+                : DataSources.open(data, dataDir == null ? null : Path.of(dataDir));
         RunConfig config = config(dataset);
         GanModel gan = customModel != null ? customModel : Models.create(config.model(), config.modelOptions(), Rng.seeded(seed));
         requireCompatible(gan, dataset);
+        int[] item = dataset.itemShape();
+        if (imageSize > 0 && item.length == 3 && item[2] != imageSize) {
+            throw new IllegalArgumentException("the image size is chosen for folders only; " + data + " has " + item[1] + "×" + item[2] + " images");
+        }
         GanModel emaCopy = null;
         if (ema > 0) {
             if (customModel != null) throw new IllegalArgumentException("a weight average (ema) needs one of gan4j's named models");
@@ -265,15 +278,38 @@ public final class RunBuilder {
         return new GanRun(dir, config, dataset, gan, emaCopy, listeners);
     }
 
+    /**
+     * The folder's images at the size and channels the model takes, refusing what it cannot take before a pixel is read.
+     * A model that fixes its channels (the MLPs: 1) sets them; the others make what {@code channels} asks, 3 by default.
+     */
+    private Dataset openFolder() {
+        int[] takes = customModel != null ? customModel.generator().outputShape()
+                : Models.create(model, options(channels > 0 ? channels : 3), Rng.seeded(seed)).generator().outputShape();
+        if (takes.length != 3) throw new IllegalArgumentException("model " + model + " makes points, not images, so it cannot learn the folder " + data);
+        if (channels > 0 && takes[0] != channels) {
+            throw new IllegalArgumentException("model " + model + " makes " + takes[0] + "-channel images, not " + channels);
+        }
+        if (takes[0] != 1 && takes[0] != 3) throw new IllegalArgumentException("a folder loads as 1 (grayscale) or 3 (RGB) channels, not " + takes[0]);
+        if (imageSize > 0 && imageSize != takes[1]) {
+            throw new IllegalArgumentException("model " + model + " makes " + takes[1] + "×" + takes[2] + " images, not " + imageSize + "×" + imageSize);
+        }
+        return DataSources.open(data, null, takes[1], takes[0]);
+    }
+
+    private ModelOptions options(int imageChannels) {
+        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, imageChannels, 0, countermeasures);
+    }
+
     /** The configuration this builder makes for {@code dataset}, every value resolved. */
     RunConfig config(Dataset dataset) {
         int[] item = dataset.itemShape();
         int imageChannels = channels > 0 ? channels : item.length == 3 ? item[0] : 0;
+        int side = item.length == 3 ? item[2] : 0;
         long length = steps != null ? steps
                 : (long) (epochs != null ? epochs : DEFAULT_EPOCHS) * Math.max(1, DataLoader.batchesPerEpoch(dataset.size(), batchSize, true));
         return new RunConfig(Provenance.VERSION, model, data, dataDir, batchSize, length, loss, optimizerG, optimizerD, dSteps,
                 unrollSteps, labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
-                dHidden, activation, width, dWidth, imageChannels, onNan, maxRollbacks, dataset.checksum(), countermeasures);
+                dHidden, activation, width, dWidth, imageChannels, onNan, maxRollbacks, dataset.checksum(), countermeasures, side);
     }
 
     /** Checks the settings against each other, without reading data or disk; the data's own checks come in {@link #build}. */
@@ -293,6 +329,7 @@ public final class RunBuilder {
         if (ema < 0 || ema >= 1) throw new IllegalArgumentException("the weight average's decay (ema) must be in [0, 1)");
         if (width < 0 || dWidth < 0) throw new IllegalArgumentException("widths must not be negative (0: the model's)");
         if (channels < 0) throw new IllegalArgumentException("channels must not be negative (0: the data's)");
+        if (imageSize < 0) throw new IllegalArgumentException("the image size must not be negative (0: the model's)");
         for (int[] hidden : new int[][] {gHidden, dHidden}) {
             if (hidden != null && Arrays.stream(hidden).anyMatch(h -> h < 1)) {
                 throw new IllegalArgumentException("hidden layer sizes must be at least 1, got " + Arrays.toString(hidden));

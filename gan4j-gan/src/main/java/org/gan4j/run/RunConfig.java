@@ -8,7 +8,9 @@ import org.gan4j.optim.OptimizerSpec;
 /**
  * A run's resolved configuration, written to config.json so that the run can be understood,
  * repeated and resumed. Every field has its final value (no "default" left to resolve); make one
- * with {@link GanRun#builder()}.
+ * with {@link GanRun#builder()}. Fields added later come last, so that older config.json files
+ * still read (a field they lack reads as 0 or null): {@code imageSize}, the side of the data's
+ * images (0 in older runs: a folder then loaded at 64).
  */
 public record RunConfig(
         String version,
@@ -39,7 +41,8 @@ public record RunConfig(
         String onNan,
         int maxRollbacks,
         String dataChecksum,
-        Countermeasures countermeasures) {
+        Countermeasures countermeasures,
+        int imageSize) {
 
     public ModelOptions modelOptions() {
         return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, 0, countermeasures);
@@ -58,6 +61,6 @@ public record RunConfig(
     public RunConfig withSteps(long newSteps) {
         return new RunConfig(version, model, data, dataDir, batchSize, newSteps, loss, optimizerG, optimizerD, dSteps, unrollSteps,
                 labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
-                dHidden, activation, width, dWidth, channels, onNan, maxRollbacks, dataChecksum, countermeasures);
+                dHidden, activation, width, dWidth, channels, onNan, maxRollbacks, dataChecksum, countermeasures, imageSize);
     }
 }

@@ -56,6 +56,29 @@ class CliTest {
     }
 
     @Test
+    void aFolderTrainsAtTheModelsSizeAndASizeItCannotTakeIsOneLineAndNoRunDirectory() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("pictures"));
+        for (int i = 0; i < 4; i++) {
+            var img = new java.awt.image.BufferedImage(30, 20, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            img.setRGB(i, i, 0xffffff);
+            ImageIO.write(img, "png", folder.resolve(i + ".png").toFile());
+        }
+        String[] base = {"--model", "dcgan28", "--data", folder.toString(), "--width", "4", "--batch-size", "4", "--device", "cpu"};
+        Path run = tmp.resolve("run"), big = tmp.resolve("big");
+        CommandLine r = CommandLine.run(args(base, "--channels", "1", "--steps", "2", "--out", run.toString()));
+        assertEquals(0, r.status(), r.err() + r.out());
+        assertArrayEquals(new int[] {1, 1, 28, 28}, TrainedGenerator.load(run).sample(1, 1).shape(), "a gray 28×28 sample");
+        CommandLine resumed = CommandLine.run("train", "--resume", run.toString(), "--steps", "3");
+        assertEquals(0, resumed.status(), resumed.err() + resumed.out());
+
+        CommandLine refused = CommandLine.run(args(base, "--image-size", "32", "--steps", "2", "--out", big.toString()));
+        assertEquals(1, refused.status());
+        assertEquals(1, refused.err().strip().lines().count(), refused.err());
+        assertTrue(refused.err().contains("model dcgan28 makes 28×28 images, not 32×32"), refused.err());
+        assertFalse(Files.exists(big));
+    }
+
+    @Test
     void aResumedRunEndsBitIdenticalToAnUninterruptedOne() {
         Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
         assertEquals(0, CommandLine.run(args(SMALL, "--steps", "30", "--checkpoint-every", "10", "--out", whole.toString())).status());

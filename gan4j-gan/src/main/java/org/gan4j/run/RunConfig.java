@@ -8,7 +8,8 @@ import org.gan4j.optim.OptimizerSpec;
 /**
  * A run's resolved configuration, written to config.json so that the run can be understood,
  * repeated and resumed. Every field has its final value (no "default" left to resolve); make one
- * with {@link GanRun#builder()}.
+ * with {@link GanRun#builder()}. Fields added after the first release come last, so that older
+ * config.json files still read (a missing field is 0 or null).
  */
 public record RunConfig(
         String version,
@@ -39,7 +40,11 @@ public record RunConfig(
         String onNan,
         int maxRollbacks,
         String dataChecksum,
-        Countermeasures countermeasures) {
+        Countermeasures countermeasures,
+        // added later, so last: config.json files from before read them as 0 (regEvery 0 means every step)
+        float r1,
+        float r2,
+        int regEvery) {
 
     public ModelOptions modelOptions() {
         return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, 0, countermeasures);
@@ -52,12 +57,14 @@ public record RunConfig(
                 .withUnrollSteps(unrollSteps)
                 .withRealTarget(1f - labelSmoothing)
                 .withInstanceNoise(instanceNoise, (int) Math.min(Integer.MAX_VALUE, steps))
-                .withEma(ema);
+                .withEma(ema)
+                .withGradientRegularization(r1, r2, Math.max(1, regEvery));
     }
 
     public RunConfig withSteps(long newSteps) {
         return new RunConfig(version, model, data, dataDir, batchSize, newSteps, loss, optimizerG, optimizerD, dSteps, unrollSteps,
                 labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
-                dHidden, activation, width, dWidth, channels, onNan, maxRollbacks, dataChecksum, countermeasures);
+                dHidden, activation, width, dWidth, channels, onNan, maxRollbacks, dataChecksum, countermeasures,
+                r1, r2, regEvery);
     }
 }

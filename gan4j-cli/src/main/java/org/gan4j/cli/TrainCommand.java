@@ -52,7 +52,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "64", description = "default: ${DEFAULT-VALUE}")
     int batchSize;
 
-    @Option(names = "--loss", defaultValue = "bce", description = "bce (non-saturating), minimax, lsgan, hinge, wgan-gp (default: ${DEFAULT-VALUE})")
+    @Option(names = "--loss", defaultValue = "bce", description = "bce (non-saturating), minimax, lsgan, hinge, wgan-gp, rpgan (relativistic pairing) (default: ${DEFAULT-VALUE})")
     String loss;
 
     @Option(names = "--lr-g", defaultValue = "2e-4", description = "G's learning rate (default: ${DEFAULT-VALUE})")
@@ -73,6 +73,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--unroll", defaultValue = "0", paramLabel = "K",
             description = "unrolled GAN: G learns against D after K look-ahead updates, which are then undone (default: off)")
     int unroll;
+
+    @Option(names = "--r1", defaultValue = "0", paramLabel = "GAMMA", description = "R1: γ/2·E‖∇D(x)‖² on real samples added to D's loss (default: off)")
+    float r1;
+
+    @Option(names = "--r2", defaultValue = "0", paramLabel = "GAMMA", description = "R2: the same penalty on fake samples (default: off)")
+    float r2;
+
+    @Option(names = "--reg-every", defaultValue = "1", paramLabel = "K",
+            description = "lazy regularization: R1 and R2 on every K-th step only, weighted by K (default: ${DEFAULT-VALUE})")
+    int regEvery;
 
     @Option(names = "--label-smoothing", defaultValue = "0", description = "one-sided: D's real target is 1 - this (default: ${DEFAULT-VALUE})")
     float labelSmoothing;
@@ -200,6 +210,7 @@ final class TrainCommand implements Callable<Integer> {
             b.model(model).data(data).dataDir(dataDir).batchSize(batchSize).loss(loss)
                     .optimizerG(optimizer(lrG)).optimizerD(optimizer(lrD))
                     .dSteps(dSteps).unrollSteps(unroll).labelSmoothing(labelSmoothing).instanceNoise(instanceNoise).ema(ema)
+                    .r1(r1).r2(r2).regEvery(regEvery)
                     .seed(seed).device(device).sampleEvery(sampleEvery).checkpointEvery(checkpointEvery).evalEvery(evalEvery)
                     .mlp(gHidden, dHidden, activation).widths(width, dWidth, channels).imageSize(imageSize).onNan(onNan, maxRollbacks)
                     .countermeasures(countermeasures())

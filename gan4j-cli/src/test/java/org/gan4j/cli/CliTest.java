@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.gan4j.nn.SafeTensors;
@@ -126,6 +129,46 @@ class CliTest {
         assertEquals(1, resume.status());
         assertTrue(resume.err().contains("is not a gan4j run directory"), resume.err());
         assertFalse(Files.exists(run), "nothing half-written");
+    }
+
+    @Test
+    void rpganWithR1AndR2TrainsAndIsRecorded() throws IOException {
+        Path run = tmp.resolve("rp");
+        CommandLine r = CommandLine.run(args(SMALL, "--loss", "rpgan", "--r1", "0.1", "--r2", "0.1", "--reg-every", "2", "--steps", "3",
+                "--out", run.toString()));
+        assertEquals(0, r.status(), r.err() + r.out());
+        var config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
+        assertEquals("rpgan", config.get("loss").asText());
+        assertEquals(0.1f, config.get("r1").floatValue());
+        assertEquals(0.1f, config.get("r2").floatValue());
+        assertEquals(2, config.get("regEvery").asInt());
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            var m = new ObjectMapper().readTree(line);
+            assertTrue(Double.isFinite(m.get("loss_d").asDouble()) && Double.isFinite(m.get("loss_g").asDouble()), line);
+        }
+    }
+
+    @Test
+    void badRegularizationSettingsGetOneLine() {
+        Path run = tmp.resolve("never");
+        for (String[] bad : new String[][] {{"--r1", "-0.1"}, {"--r2", "-1"}, {"--reg-every", "0"}}) {
+            CommandLine r = CommandLine.run(args(SMALL, bad[0], bad[1], "--steps", "2", "--out", run.toString()));
+            assertEquals(1, r.status(), r.out());
+            assertTrue(r.err().strip().lines().count() == 1 && (r.err().contains("γ") || r.err().contains("reg-every")), r.err());
+        }
+        assertFalse(Files.exists(run), "nothing half-written");
+    }
+
+    @Test
+    void aRunFromBeforeTheRegularizersResumes() throws IOException {
+        Path run = tmp.resolve("old");
+        assertEquals(0, CommandLine.run(args(SMALL, "--steps", "2", "--checkpoint-every", "2", "--out", run.toString())).status());
+        var mapper = new ObjectMapper();
+        var config = (ObjectNode) mapper.readTree(run.resolve("config.json").toFile());
+        config.remove(List.of("r1", "r2", "regEvery"));
+        mapper.writeValue(run.resolve("config.json").toFile(), config);
+        CommandLine resumed = CommandLine.run("train", "--resume", run.toString(), "--steps", "3");
+        assertEquals(0, resumed.status(), resumed.err());
     }
 
     @Test

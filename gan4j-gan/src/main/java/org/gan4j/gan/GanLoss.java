@@ -8,7 +8,7 @@ import org.gan4j.tensor.Tensor;
  * or less with one-sided label smoothing (only the losses built on cross-entropy use it).
  */
 public interface GanLoss {
-    List<String> NAMES = List.of("bce", "minimax", "lsgan", "hinge", "wgan-gp");
+    List<String> NAMES = List.of("bce", "minimax", "lsgan", "hinge", "wgan-gp", "rpgan");
 
     String name();
 
@@ -17,6 +17,19 @@ public interface GanLoss {
 
     /** Phase 2: G's loss on D's logits for its fakes. */
     Tensor generator(Tensor fakeLogits);
+
+    /**
+     * Phase 2 of a relativistic loss, which judges G's fakes against the real batch: {@code realLogits}
+     * are D(x) under the same frozen D, constants for G. The other losses ignore them.
+     */
+    default Tensor generator(Tensor realLogits, Tensor fakeLogits) {
+        return generator(fakeLogits);
+    }
+
+    /** Whether G's loss reads D(x) too, so that the step must judge the real batch again in phase 2. */
+    default boolean pairsRealWithFake() {
+        return false;
+    }
 
     /** Whether D's loss needs the gradient penalty (the Wasserstein critic). */
     default boolean needsGradientPenalty() {
@@ -30,6 +43,7 @@ public interface GanLoss {
             case "lsgan" -> leastSquares();
             case "hinge" -> hinge();
             case "wgan-gp" -> wasserstein();
+            case "rpgan" -> relativisticPairing();
             default -> throw new IllegalArgumentException("unknown loss '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         };
     }
@@ -96,6 +110,36 @@ public interface GanLoss {
             }
 
             public boolean needsGradientPenalty() {
+                return true;
+            }
+        };
+    }
+
+    /**
+     * Relativistic pairing (RpGAN; Jolicoeur-Martineau 2019, as R3GAN by Huang et al. 2024 uses it):
+     * D: softplus(-(D(x) - D(G(z)))); G: softplus(-(D(G(z)) - D(x))), the i-th fake paired with the
+     * i-th real sample. D learns by how much real beats fake rather than where each lies, which keeps
+     * every real sample's neighbourhood in play and so resists mode dropping.
+     */
+    static GanLoss relativisticPairing() {
+        return new GanLoss() {
+            public String name() {
+                return "rpgan";
+            }
+
+            public Tensor discriminator(Tensor real, Tensor fake, float realTarget) {
+                return fake.sub(real).softplus().meanAll();
+            }
+
+            public Tensor generator(Tensor fake) {
+                throw new UnsupportedOperationException("rpgan's G loss pairs its fakes with real samples: call generator(real, fake)");
+            }
+
+            public Tensor generator(Tensor real, Tensor fake) {
+                return real.sub(fake).softplus().meanAll();
+            }
+
+            public boolean pairsRealWithFake() {
                 return true;
             }
         };

@@ -23,7 +23,17 @@ public final class GradientPenalty {
 
     /** R1 (Mescheder et al. 2018): mean over the batch of ‖∇ₓ D(x)‖² on real data. */
     public static Tensor r1(Discriminator d, Tensor real, int[] labels) {
-        Tensor x = real.detach().requiresGrad(true);
+        return squaredGradientNorm(d, real, labels);
+    }
+
+    /** R2: the same on fake samples (R3GAN, Huang et al. 2024, penalises both); {@code fake} is taken detached. */
+    public static Tensor r2(Discriminator d, Tensor fake, int[] labels) {
+        return squaredGradientNorm(d, fake, labels);
+    }
+
+    /** mean over the batch of ‖∇ₓ D(x)‖², differentiable in D's parameters; x itself is treated as data. */
+    private static Tensor squaredGradientNorm(Discriminator d, Tensor samples, int[] labels) {
+        Tensor x = samples.detach().requiresGrad(true);
         return inputGradient(d, x, labels).pow(2f).flatten(1).sum(1, false).meanAll();
     }
 

@@ -15,18 +15,28 @@ import org.gan4j.optim.OptimizerSpec;
  * @param gradientPenalty λ of WGAN-GP's penalty (used by the wgan-gp loss)
  * @param unrollSteps     look-ahead D updates G is trained against, undone after each G step (the unrolled GAN of
  *                        Metz et al. 2017, first order: G's gradient does not flow back through those updates); 0 = none
+ * @param r1Gamma         γ of R1, γ/2·E‖∇ₓD(x)‖² on real samples added to D's loss (0 = none); works with any loss
+ * @param r2Gamma         γ of R2, the same on fake samples (0 = none)
+ * @param regEvery        lazy regularization (StyleGAN2): R1 and R2 only on every k-th step, scaled by k; 1 = every step
  */
 public record TrainOptions(OptimizerSpec optimizerG, OptimizerSpec optimizerD, int dSteps, float realTarget,
-                           float instanceNoise, int noiseSteps, float emaDecay, float gradientPenalty, int unrollSteps) {
+                           float instanceNoise, int noiseSteps, float emaDecay, float gradientPenalty, int unrollSteps,
+                           float r1Gamma, float r2Gamma, int regEvery) {
+
+    public TrainOptions {
+        if (r1Gamma < 0 || r2Gamma < 0) throw new IllegalArgumentException("R1 and R2's γ must not be negative");
+        if (regEvery < 1) throw new IllegalArgumentException("the regularization interval must be at least 1 step, got " + regEvery);
+    }
 
     /** DCGAN's settings: Adam 2e-4, β = (0.5, 0.999), one D step per G step, no tricks. */
     public static TrainOptions defaults() {
         OptimizerSpec adam = OptimizerSpec.adam(2e-4f, 0.5f, 0.999f);
-        return new TrainOptions(adam, adam, 1, 1f, 0f, 0, 0f, 10f, 0);
+        return new TrainOptions(adam, adam, 1, 1f, 0f, 0, 0f, 10f, 0, 0f, 0f, 1);
     }
 
     public TrainOptions withOptimizers(OptimizerSpec g, OptimizerSpec d) {
-        return new TrainOptions(g, d, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps);
+        return new TrainOptions(g, d, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps,
+                r1Gamma, r2Gamma, regEvery);
     }
 
     public TrainOptions withLearningRates(float g, float d) {
@@ -39,26 +49,31 @@ public record TrainOptions(OptimizerSpec optimizerG, OptimizerSpec optimizerD, i
     }
 
     public TrainOptions withDSteps(int k) {
-        return new TrainOptions(optimizerG, optimizerD, k, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps);
+        return new TrainOptions(optimizerG, optimizerD, k, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery);
     }
 
     public TrainOptions withRealTarget(float t) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, t, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, t, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery);
     }
 
     public TrainOptions withInstanceNoise(float sigma, int overSteps) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, sigma, overSteps, emaDecay, gradientPenalty, unrollSteps);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, sigma, overSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery);
     }
 
     public TrainOptions withEma(float decay) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, decay, gradientPenalty, unrollSteps);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, decay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery);
     }
 
     public TrainOptions withGradientPenalty(float lambda) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, lambda, unrollSteps);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, lambda, unrollSteps, r1Gamma, r2Gamma, regEvery);
     }
 
     public TrainOptions withUnrollSteps(int k) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, k);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, k, r1Gamma, r2Gamma, regEvery);
+    }
+
+    /** R1 and R2 with weights γ (0 turns one off), applied every k-th step with weight k·γ. */
+    public TrainOptions withGradientRegularization(float r1, float r2, int k) {
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1, r2, k);
     }
 }

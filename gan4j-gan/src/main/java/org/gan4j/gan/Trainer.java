@@ -74,7 +74,9 @@ public final class Trainer {
                 // 5. y_f = D(f) with D's parameters frozen; loss_G = -log(y_f) (non-saturating)
                 d.requiresGrad(false);
                 try {
-                    Tensor lg = loss.generator(d.score(withInstanceNoise(fake), fakeLabels));
+                    Tensor yFake = d.score(withInstanceNoise(fake), fakeLabels);
+                    // a relativistic loss compares with D(x) too, judged by this same (updated) D: a constant for G
+                    Tensor lg = loss.pairsRealWithFake() ? loss.generator(judge(real, labels), yFake) : loss.generator(yFake);
                     lossG = finiteValue(lg, "G's loss");
                     optG.zeroGrad();
                     lg.backward();
@@ -108,6 +110,7 @@ public final class Trainer {
         if (loss.needsGradientPenalty()) {
             lossD = lossD.add(GradientPenalty.wgan(d, real, fake, labels, rng).mul(options.gradientPenalty()));
         }
+        lossD = withGradientRegularization(lossD, real, fake, labels, fakeLabels);
         float valueD = finiteValue(lossD, "D's loss");
 
         // 4. step only D's optimizer: it holds only D's parameters
@@ -116,6 +119,27 @@ public final class Trainer {
         checkGradients(namedD, "discriminator");
         optD.step();
         return new DiscriminatorStep(valueD, yReal, yFake);
+    }
+
+    /**
+     * R1 and R2, γ/2·E‖∇ₓD‖² on real and on fake samples: they keep D flat around the data, so it
+     * cannot push G with steep gradients. Lazy (StyleGAN2) with regEvery = k: every k-th step only,
+     * weighted by k, so that the average penalty stays the same at a k-th of the double-backward cost.
+     */
+    private Tensor withGradientRegularization(Tensor lossD, Tensor real, Tensor fake, int[] labels, int[] fakeLabels) {
+        int k = options.regEvery();
+        if (step % k != 0) return lossD;
+        Discriminator d = model.discriminator();
+        if (options.r1Gamma() > 0) lossD = lossD.add(GradientPenalty.r1(d, real, labels).mul(options.r1Gamma() / 2 * k));
+        if (options.r2Gamma() > 0) lossD = lossD.add(GradientPenalty.r2(d, fake, fakeLabels).mul(options.r2Gamma() / 2 * k));
+        return lossD;
+    }
+
+    /** D's logits for the real batch, as constants (D is frozen in phase 2). */
+    private Tensor judge(Tensor real, int[] labels) {
+        try (var ng = Autograd.noGrad()) {
+            return model.discriminator().score(withInstanceNoise(real), labels);
+        }
     }
 
     /** D's weights, buffers and optimizer state, copied in the step's scope. */

@@ -36,7 +36,8 @@ public final class RunBuilder {
     private Long steps;
     private Integer epochs;
     private OptimizerSpec optimizerG = DCGAN_ADAM, optimizerD = DCGAN_ADAM;
-    private float labelSmoothing, instanceNoise, ema;
+    private float labelSmoothing, instanceNoise, ema, r1, r2;
+    private int regEvery = 1;
     private long seed = 1;
     private Countermeasures countermeasures = Countermeasures.none();
     private final List<RunListener> listeners = new ArrayList<>();
@@ -160,6 +161,24 @@ public final class RunBuilder {
         return this;
     }
 
+    /** R1: γ/2·E‖∇ₓD(x)‖² on real samples added to D's loss, with any loss; 0 = none. */
+    public RunBuilder r1(float gamma) {
+        this.r1 = gamma;
+        return this;
+    }
+
+    /** R2: the same penalty on fake samples; 0 = none. */
+    public RunBuilder r2(float gamma) {
+        this.r2 = gamma;
+        return this;
+    }
+
+    /** Lazy regularization: R1 and R2 every k-th step only, weighted by k. */
+    public RunBuilder regEvery(int k) {
+        this.regEvery = k;
+        return this;
+    }
+
     /** The device the run was started on, as recorded in config.json (the caller selects the backend). */
     public RunBuilder device(String name) {
         this.device = name;
@@ -250,6 +269,9 @@ public final class RunBuilder {
         onNan = c.onNan();
         maxRollbacks = c.maxRollbacks();
         countermeasures = c.countermeasures();
+        r1 = c.r1();
+        r2 = c.r2();
+        regEvery = Math.max(1, c.regEvery());
         return this;
     }
 
@@ -309,7 +331,8 @@ public final class RunBuilder {
                 : (long) (epochs != null ? epochs : DEFAULT_EPOCHS) * Math.max(1, DataLoader.batchesPerEpoch(dataset.size(), batchSize, true));
         return new RunConfig(Provenance.VERSION, model, data, dataDir, batchSize, length, loss, optimizerG, optimizerD, dSteps,
                 unrollSteps, labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
-                dHidden, activation, width, dWidth, imageChannels, onNan, maxRollbacks, dataset.checksum(), countermeasures, side);
+                dHidden, activation, width, dWidth, imageChannels, onNan, maxRollbacks, dataset.checksum(), countermeasures, side,
+                r1, r2, regEvery);
     }
 
     /** Checks the settings against each other, without reading data or disk; the data's own checks come in {@link #build}. */
@@ -327,6 +350,8 @@ public final class RunBuilder {
         if (unrollSteps < 0) throw new IllegalArgumentException("unroll steps must be 0 (off) or positive");
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0, 1)");
         if (ema < 0 || ema >= 1) throw new IllegalArgumentException("the weight average's decay (ema) must be in [0, 1)");
+        if (!(r1 >= 0) || !(r2 >= 0)) throw new IllegalArgumentException("R1 and R2's γ must be 0 (off) or positive, got " + r1 + " and " + r2);
+        if (regEvery < 1) throw new IllegalArgumentException("the regularization interval (reg-every) must be at least 1 step, got " + regEvery);
         if (width < 0 || dWidth < 0) throw new IllegalArgumentException("widths must not be negative (0: the model's)");
         if (channels < 0) throw new IllegalArgumentException("channels must not be negative (0: the data's)");
         if (imageSize < 0) throw new IllegalArgumentException("the image size must not be negative (0: the model's)");

@@ -10,7 +10,8 @@ import org.gan4j.optim.OptimizerSpec;
  * repeated and resumed. Every field has its final value (no "default" left to resolve); make one
  * with {@link GanRun#builder()}. Fields added later come last, so that older config.json files
  * still read (a field they lack reads as 0 or null): {@code imageSize}, the side of the data's
- * images (0 in older runs: a folder then loaded at 64).
+ * images (0 in older runs: a folder then loaded at 64); {@code r1}, {@code r2} and
+ * {@code regEvery} (0 means every step).
  */
 public record RunConfig(
         String version,
@@ -42,7 +43,10 @@ public record RunConfig(
         int maxRollbacks,
         String dataChecksum,
         Countermeasures countermeasures,
-        int imageSize) {
+        int imageSize,
+        float r1,
+        float r2,
+        int regEvery) {
 
     public ModelOptions modelOptions() {
         return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, 0, countermeasures);
@@ -55,12 +59,14 @@ public record RunConfig(
                 .withUnrollSteps(unrollSteps)
                 .withRealTarget(1f - labelSmoothing)
                 .withInstanceNoise(instanceNoise, (int) Math.min(Integer.MAX_VALUE, steps))
-                .withEma(ema);
+                .withEma(ema)
+                .withGradientRegularization(r1, r2, Math.max(1, regEvery));
     }
 
     public RunConfig withSteps(long newSteps) {
         return new RunConfig(version, model, data, dataDir, batchSize, newSteps, loss, optimizerG, optimizerD, dSteps, unrollSteps,
                 labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
-                dHidden, activation, width, dWidth, channels, onNan, maxRollbacks, dataChecksum, countermeasures, imageSize);
+                dHidden, activation, width, dWidth, channels, onNan, maxRollbacks, dataChecksum, countermeasures, imageSize,
+                r1, r2, regEvery);
     }
 }

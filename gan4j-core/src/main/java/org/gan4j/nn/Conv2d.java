@@ -3,12 +3,17 @@ package org.gan4j.nn;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 
-/** 2-D convolution over [n, in, h, w] with a square kernel; weight [out, in, k, k]. */
+/**
+ * 2-D convolution over [n, in, h, w] with a square kernel; weight [out, in/groups, k, k]. With
+ * groups &gt; 1 each block of in/groups channels feeds only its own out/groups outputs (groups = in = out
+ * is depthwise).
+ */
 public class Conv2d extends Module implements WeightedLayer {
     private final int in;
     private final int kernel;
     private final int stride;
     private final int padding;
+    private final int groups;
     private final Tensor weight;
     private final Tensor bias;
 
@@ -17,11 +22,20 @@ public class Conv2d extends Module implements WeightedLayer {
     }
 
     public Conv2d(int in, int out, int kernel, int stride, int padding, boolean bias, Rng rng) {
+        this(in, out, kernel, stride, padding, 1, bias, rng);
+    }
+
+    public Conv2d(int in, int out, int kernel, int stride, int padding, int groups, boolean bias, Rng rng) {
+        if (groups < 1 || in % groups != 0 || out % groups != 0) {
+            throw new IllegalArgumentException("Conv2d: " + in + " inputs and " + out + " outputs do not split into "
+                    + groups + " groups");
+        }
         this.in = in;
         this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
-        weight = parameter("weight", out, in, kernel, kernel);
+        this.groups = groups;
+        weight = parameter("weight", out, in / groups, kernel, kernel);   // fan-in in/groups·k·k, as PyTorch
         this.bias = bias ? parameter("bias", out) : null;
         Init.defaultLinear(weight, this.bias, rng);
     }
@@ -32,6 +46,10 @@ public class Conv2d extends Module implements WeightedLayer {
 
     public Tensor bias() {
         return bias;
+    }
+
+    public int groups() {
+        return groups;
     }
 
     @Override
@@ -46,6 +64,6 @@ public class Conv2d extends Module implements WeightedLayer {
             throw inputError("input " + Tensor.shapeString(x.shape()) + " is smaller than the " + kernel + "×" + kernel
                     + " kernel (padding " + padding + ")");
         }
-        return Functional.conv2d(x, weight, bias, stride, padding);
+        return Functional.conv2d(x, weight, bias, stride, padding, groups);
     }
 }

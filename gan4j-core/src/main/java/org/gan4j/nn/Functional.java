@@ -43,6 +43,28 @@ public final class Functional {
     }
 
     /**
+     * Grouped 2-D convolution: the cin channels split into {@code groups} blocks, each seen only by
+     * its own cout/groups outputs; weight [cout, cin/groups, kh, kw]. groups = cin = cout is depthwise.
+     * groups = 1 is exactly {@link #conv2d(Tensor, Tensor, Tensor, int, int)}.
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int groups) {
+        if (groups == 1) return conv2d(x, weight, bias, stride, padding);   // keeps the ungrouped bits as they were
+        int[] xs = x.shape(), ws = weight.shape();
+        if (groups < 1 || xs[1] % groups != 0 || ws[0] % groups != 0 || ws[1] * groups != xs[1]) {
+            throw new IllegalArgumentException("conv2d: input " + Tensor.shapeString(xs) + ", weight "
+                    + Tensor.shapeString(ws) + " and " + groups + " groups do not fit");
+        }
+        ConvGeometry g = new ConvGeometry(xs[0], xs[1], xs[2], xs[3], ws[2], ws[3], stride, stride, padding, padding,
+                (xs[2] + 2 * padding - ws[2]) / stride + 1, (xs[3] + 2 * padding - ws[3]) / stride + 1);
+        // unfold's rows run channel by channel, so each group's patches are one contiguous block of rows
+        int groupPatch = g.patchSize() / groups, groupOut = ws[0] / groups;
+        Tensor cols = x.unfold(g).reshape(g.n(), groups, groupPatch, g.outputPixels());
+        // composed from matmul (which broadcasts the weight over the images), so the derivatives come for free
+        Tensor y = weight.reshape(groups, groupOut, groupPatch).matmul(cols).reshape(g.n(), ws[0], g.oh(), g.ow());
+        return bias == null ? y : y.add(bias.reshape(1, ws[0], 1, 1));
+    }
+
+    /**
      * Transposed convolution, the adjoint of conv2d: x [n, cin, h, w], weight [cin, cout, kh, kw]
      * (PyTorch's layout), output size (h - 1)·stride - 2·padding + kh + outputPadding.
      */

@@ -139,6 +139,14 @@ class GradCheckTest {
                         randn(2, 2, 2, 3), randn(2, 1, 3, 3)),
                 check("convTranspose2d s1 p0", t -> Functional.convTranspose2d(t[0], t[1], t[2], 1, 0, 0),
                         randn(1, 2, 3, 2), randn(2, 2, 2, 2), randn(2)),
+                check("conv2d groups 2 s2 p1", t -> Functional.conv2d(t[0], t[1], t[2], 2, 1, 2),
+                        randn(2, 4, 5, 4), randn(6, 2, 3, 3), randn(6)),
+                check("conv2d depthwise s1 p1", t -> Functional.conv2d(t[0], t[1], t[2], 1, 1, 3),
+                        randn(2, 3, 4, 4), randn(3, 1, 3, 3), randn(3)),
+                check("conv2d depthwise s2 p0", t -> Functional.conv2d(t[0], t[1], null, 2, 0, 3),
+                        randn(1, 3, 5, 5), randn(3, 1, 3, 3)),
+                checkSecondOrder("conv2d groups 2", t -> Functional.conv2d(t[0], t[1], t[2], 1, 1, 2),
+                        randn(1, 4, 3, 3), randn(4, 2, 3, 3), randn(4)),
                 check("unfold", t -> t[0].unfold(g), randn(1, 2, 4, 4)),
                 check("fold", t -> t[0].fold(g), randn(1, g.patchSize(), g.outputPixels())));
     }

@@ -145,6 +145,21 @@ def shapes_and_products():
          {"before": "0,0,1", "after": "0,1,2", "value": 0.25})
 
 
+def grouped_conv():
+    """Grouped and depthwise conv2d, with their own seed so adding them left every older file as it was."""
+    torch.manual_seed(4321)
+    conv = [("conv2d_groups2_k3s2p1_bias", (2, 4, 7, 6), (6, 2, 3, 3), True, 2, 1, 2),
+            ("conv2d_groups3_k1s1p0_nobias", (2, 6, 4, 5), (3, 2, 1, 1), False, 1, 0, 3),
+            ("conv2d_depthwise_k3s1p1_bias", (2, 4, 5, 5), (4, 1, 3, 3), True, 1, 1, 4),
+            ("conv2d_depthwise_k4s2p1_nobias", (1, 3, 8, 7), (3, 1, 4, 4), False, 2, 1, 3)]
+    for name, xs, ws, has_bias, s, p, groups in conv:
+        inputs = {"x": torch.randn(xs), "weight": torch.randn(ws) * 0.3}
+        if has_bias:
+            inputs["bias"] = torch.randn(ws[0])
+        case(name, "conv2d", lambda x, weight, bias=None: F.conv2d(x, weight, bias, s, p, 1, groups), inputs,
+             {"stride": s, "padding": p, "groups": groups})
+
+
 def layers():
     conv = [("conv2d_k4s2p1_bias", (2, 3, 8, 8), (4, 3, 4, 4), True, 2, 1),
             ("conv2d_k3s1p0_nobias", (2, 2, 6, 9), (3, 2, 3, 3), False, 1, 0),
@@ -320,6 +335,7 @@ def main():
     adam("adam", 0.0, False)
     adam("adamw", 0.01, True)
     gan_step()
+    grouped_conv()
 
 
 if __name__ == "__main__":

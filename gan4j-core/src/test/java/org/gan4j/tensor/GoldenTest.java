@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestFactory;
 class GoldenTest {
     /** Ops whose long dot products round differently from PyTorch's kernels. */
     private static final Set<String> LONG_SUMS = Set.of("conv2d", "conv_transpose2d", "matmul");
-    private static final int CASES = 72;
+    private static final int CASES = 76;
 
     @TestFactory
     Stream<DynamicTest> pytorchParity() throws IOException, URISyntaxException {
@@ -114,7 +114,8 @@ class GoldenTest {
             case "slice" -> x.slice(f.integer("axis"), f.integer("start"), f.integer("end"));
             case "index_select" -> x.indexSelect(f.integer("axis"), f.indices("in.index"));
             case "pad" -> x.pad(f.ints("before"), f.ints("after"), f.number("value"));
-            case "conv2d" -> Functional.conv2d(x, in.get("weight"), in.get("bias"), f.integer("stride"), f.integer("padding"));
+            case "conv2d" -> Functional.conv2d(x, in.get("weight"), in.get("bias"), f.integer("stride"), f.integer("padding"),
+                    f.meta().containsKey("groups") ? f.integer("groups") : 1);
             case "conv_transpose2d" -> Functional.convTranspose2d(x, in.get("weight"), in.get("bias"),
                     f.integer("stride"), f.integer("padding"), f.integer("output_padding"));
             case "batch_norm" -> {

@@ -157,6 +157,30 @@ class ModuleTest {
         assertArrayEquals(new int[] {2, 1, 4, 4}, g.forward(Tensor.zeros(2, 8)).shape());
     }
 
+    /** R3GAN's residual shape: 1×1, grouped 3×3, 1×1, then a depthwise conv; names and shapes as PyTorch's state dict. */
+    @Test
+    void groupedConvStateDictNamesAndShapes() {
+        Sequential block = new Sequential(new Conv2d(8, 16, 1, 1, 0, 1, true, Rng.seeded(20)),
+                new Conv2d(16, 16, 3, 1, 1, 4, false, Rng.seeded(21)),
+                new Conv2d(16, 8, 1, 1, 0, 1, false, Rng.seeded(22)),
+                new Conv2d(8, 8, 4, 1, 0, 8, true, Rng.seeded(23)));
+        Map<String, Tensor> state = block.stateDict();
+        assertEquals(List.of("0.weight", "0.bias", "1.weight", "2.weight", "3.weight", "3.bias"), List.copyOf(state.keySet()));
+        assertArrayEquals(new int[] {16, 8, 1, 1}, state.get("0.weight").shape());
+        assertArrayEquals(new int[] {16, 4, 3, 3}, state.get("1.weight").shape());
+        assertArrayEquals(new int[] {8, 16, 1, 1}, state.get("2.weight").shape());
+        assertArrayEquals(new int[] {8, 1, 4, 4}, state.get("3.weight").shape());
+        assertArrayEquals(new int[] {8}, state.get("3.bias").shape());
+        assertArrayEquals(new int[] {2, 8, 1, 1}, block.forward(Tensor.zeros(2, 8, 4, 4)).shape());
+
+        // the fan-in a group sees is in/groups · k · k, so the default bound is 1/√(4·3·3)
+        double max = 0;
+        for (float f : state.get("1.weight").toArray()) max = Math.max(max, Math.abs(f));
+        assertTrue(max <= 1 / 6.0 && max > 0.9 / 6.0, "max |w| " + max);
+
+        assertThrows(IllegalArgumentException.class, () -> new Conv2d(6, 4, 3, 1, 1, 4, true, Rng.seeded(24)));
+    }
+
     @Test
     void defaultInitStaysWithinPyTorchBounds() {
         ConvTranspose2d ct = new ConvTranspose2d(16, 3, 4, 2, 1, 0, true, Rng.seeded(14));

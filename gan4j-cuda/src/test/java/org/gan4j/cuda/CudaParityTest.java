@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.BiConsumer;
+import org.gan4j.nn.Functional;
 import org.gan4j.optim.Adam;
 import org.gan4j.tensor.Backend;
 import org.gan4j.tensor.BackendUnavailableException;
@@ -15,6 +16,7 @@ import org.gan4j.tensor.ConvGeometry;
 import org.gan4j.tensor.Distribution;
 import org.gan4j.tensor.ReduceOp;
 import org.gan4j.tensor.Storage;
+import org.gan4j.tensor.Tensor;
 import org.gan4j.tensor.UnaryOp;
 import org.gan4j.tensor.cpu.CpuBackend;
 import org.junit.jupiter.api.BeforeAll;
@@ -215,5 +217,37 @@ class CudaParityTest {
             both((b, g) -> b.rmsprop(on(p, g), on(grad, g), on(sq, g), on(rbuf, g), n, 1e-3f, 0.99f, 1e-8f, 0f, 0.5f));
         }
         assertClose(p, 1e-6, "rmsprop param");
+    }
+
+    /** Grouped and depthwise conv2d are composed of ops checked above; this checks the composition end to end. */
+    @Test
+    void groupedConvolutionAndItsGradients() {
+        int[][] cases = {{2, 4, 7, 6, 6, 2, 3, 2, 1}, {2, 4, 5, 5, 4, 4, 3, 1, 1}};   // n, cin, h, w, cout, groups, k, stride, padding
+        for (int[] c : cases) {
+            Tensor[] cpu = {tensor(c[0], c[1], c[2], c[3]), tensor(c[4], c[1] / c[5], c[6], c[6]), tensor(c[4])};
+            Tensor[] dev = Arrays.stream(cpu).map(t -> t.to(gpu).requiresGrad(true)).toArray(Tensor[]::new);
+            Arrays.stream(cpu).forEach(t -> t.requiresGrad(true));
+            Tensor want = Functional.conv2d(cpu[0], cpu[1], cpu[2], c[7], c[8], c[5]);
+            Tensor got = Functional.conv2d(dev[0], dev[1], dev[2], c[7], c[8], c[5]);
+            Tensor gout = tensor(want.shape());
+            want.backward(gout);
+            got.backward(gout.to(gpu));
+            String what = "conv2d groups " + c[5];
+            assertClose(want, got, what);
+            for (int i = 0; i < 3; i++) assertClose(cpu[i].grad(), dev[i].grad(), what + " gradient " + i);
+        }
+    }
+
+    private Tensor tensor(int... shape) {
+        float[] v = new float[Tensor.numel(shape)];
+        for (int i = 0; i < v.length; i++) v[i] = (float) random.nextGaussian();
+        return Tensor.of(v, shape);
+    }
+
+    private static void assertClose(Tensor want, Tensor got, String what) {
+        float[] w = want.toArray(), g = got.toArray();
+        for (int i = 0; i < w.length; i++) {
+            if (!(Math.abs(g[i] - w[i]) <= 1e-4 * Math.max(Math.abs(w[i]), 1))) fail(what + " at " + i + ": cpu " + w[i] + ", gpu " + g[i]);
+        }
     }
 }

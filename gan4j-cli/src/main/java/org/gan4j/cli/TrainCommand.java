@@ -67,6 +67,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--beta2", defaultValue = "0.999", description = "Adam β2 of both (default: ${DEFAULT-VALUE})")
     float beta2;
 
+    @Option(names = "--lr-schedule", defaultValue = "constant",
+            description = "constant, or cosine: both learning rates annealed by ½(1+cos(π·t/T)) over the run's T steps (default: ${DEFAULT-VALUE})")
+    String lrSchedule;
+
     @Option(names = "--d-steps", defaultValue = "1", description = "D updates per G update (default: ${DEFAULT-VALUE})")
     int dSteps;
 
@@ -84,6 +88,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "lazy regularization: R1 and R2 on every K-th step only, weighted by K (default: ${DEFAULT-VALUE})")
     int regEvery;
 
+    @Option(names = "--gamma-schedule", defaultValue = "constant",
+            description = "constant, or cosine: R1 and R2's γ annealed as --lr-schedule cosine anneals the rates (default: ${DEFAULT-VALUE})")
+    String gammaSchedule;
+
     @Option(names = "--label-smoothing", defaultValue = "0", description = "one-sided: D's real target is 1 - this (default: ${DEFAULT-VALUE})")
     float labelSmoothing;
 
@@ -92,6 +100,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--ema", defaultValue = "0", description = "decay of the average of G's weights used for samples, e.g. 0.999 (default: off)")
     float ema;
+
+    @Option(names = "--ema-half-life", defaultValue = "0", paramLabel = "IMAGES",
+            description = "the average's half-life in images G makes, instead of --ema: decay 0.5^(batch/IMAGES) per G step (StyleGAN's way; default: off)")
+    long emaHalfLife;
 
     @Option(names = "--g-hidden", split = ",", description = "MLP generator hidden sizes, e.g. 256,512,1024")
     int[] gHidden;
@@ -209,8 +221,8 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             b.model(model).data(data).dataDir(dataDir).batchSize(batchSize).loss(loss)
                     .optimizerG(optimizer(lrG)).optimizerD(optimizer(lrD))
-                    .dSteps(dSteps).unrollSteps(unroll).labelSmoothing(labelSmoothing).instanceNoise(instanceNoise).ema(ema)
-                    .r1(r1).r2(r2).regEvery(regEvery)
+                    .dSteps(dSteps).unrollSteps(unroll).labelSmoothing(labelSmoothing).instanceNoise(instanceNoise).ema(ema).emaHalfLife(emaHalfLife)
+                    .r1(r1).r2(r2).regEvery(regEvery).lrSchedule(lrSchedule).gammaSchedule(gammaSchedule)
                     .seed(seed).device(device).sampleEvery(sampleEvery).checkpointEvery(checkpointEvery).evalEvery(evalEvery)
                     .mlp(gHidden, dHidden, activation).widths(width, dWidth, channels).imageSize(imageSize).onNan(onNan, maxRollbacks)
                     .countermeasures(countermeasures())

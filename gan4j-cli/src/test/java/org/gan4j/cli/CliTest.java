@@ -149,6 +149,25 @@ class CliTest {
     }
 
     @Test
+    void halfLifeSchedulesAndBeta1ZeroTrainAndAreRecorded() throws IOException {
+        Path run = tmp.resolve("sched");
+        CommandLine r = CommandLine.run(args(SMALL, "--ema-half-life", "500", "--beta1", "0", "--lr-schedule", "cosine",
+                "--r1", "0.1", "--gamma-schedule", "cosine", "--steps", "3", "--batch-size", "50", "--out", run.toString()));
+        assertEquals(0, r.status(), r.err() + r.out());
+        var config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
+        assertEquals(500, config.get("emaHalfLife").asLong());
+        assertEquals((float) Math.pow(0.5, 50 / 500.0), config.get("ema").floatValue(), "the decay it resolved to");
+        assertEquals(0f, config.get("optimizerG").get("beta1").floatValue());
+        assertEquals("cosine", config.get("lrSchedule").asText());
+        assertEquals("cosine", config.get("gammaSchedule").asText());
+        for (String[] bad : new String[][] {{"--ema", "0.99", "--ema-half-life", "500"}, {"--lr-schedule", "linear", "--ema", "0"}}) {
+            CommandLine refused = CommandLine.run(args(SMALL, bad[0], bad[1], bad[2], bad[3], "--steps", "2", "--out", tmp.resolve("never").toString()));
+            assertEquals(1, refused.status(), refused.out());
+            assertTrue(refused.err().strip().lines().count() == 1, refused.err());
+        }
+    }
+
+    @Test
     void badRegularizationSettingsGetOneLine() {
         Path run = tmp.resolve("never");
         for (String[] bad : new String[][] {{"--r1", "-0.1"}, {"--r2", "-1"}, {"--reg-every", "0"}}) {

@@ -82,6 +82,8 @@ class OptimizerTest {
     void adamFollowsItsUpdateRule() {
         check(ps -> new Adam(ps, 0.1f, 0.5f, 0.999f), adam(0.1, 0.5, 0.999, 1e-8, 0, false));
         check(ps -> new Adam(ps, 0.05f, 0.9f, 0.99f, 1e-6f, 0.1f, false), adam(0.05, 0.9, 0.99, 1e-6, 0.1, false));
+        // β1 = 0 (StyleGAN2, R3GAN): no momentum, m is this step's gradient and needs no correction
+        check(ps -> OptimizerSpec.adam(0.05f, 0f, 0.99f).create(ps), adam(0.05, 0, 0.99, 1e-8, 0, false));
     }
 
     @Test

@@ -18,25 +18,33 @@ import org.gan4j.optim.OptimizerSpec;
  * @param r1Gamma         γ of R1, γ/2·E‖∇ₓD(x)‖² on real samples added to D's loss (0 = none); works with any loss
  * @param r2Gamma         γ of R2, the same on fake samples (0 = none)
  * @param regEvery        lazy regularization (StyleGAN2): R1 and R2 only on every k-th step, scaled by k; 1 = every step
+ * @param lrSchedule      how both learning rates change over the run, one of {@link Schedule#NAMES}
+ * @param gammaSchedule   how R1 and R2's γ change over the run, one of {@link Schedule#NAMES}
+ * @param scheduleSteps   the steps the schedules span (the run's length); needed by any schedule but "constant"
  */
 public record TrainOptions(OptimizerSpec optimizerG, OptimizerSpec optimizerD, int dSteps, float realTarget,
                            float instanceNoise, int noiseSteps, float emaDecay, float gradientPenalty, int unrollSteps,
-                           float r1Gamma, float r2Gamma, int regEvery) {
+                           float r1Gamma, float r2Gamma, int regEvery, String lrSchedule, String gammaSchedule,
+                           long scheduleSteps) {
 
     public TrainOptions {
         if (r1Gamma < 0 || r2Gamma < 0) throw new IllegalArgumentException("R1 and R2's γ must not be negative");
         if (regEvery < 1) throw new IllegalArgumentException("the regularization interval must be at least 1 step, got " + regEvery);
+        for (String s : new String[] {lrSchedule, gammaSchedule}) {
+            if (!Schedule.NAMES.contains(s)) throw new IllegalArgumentException("unknown schedule '" + s + "' (known: " + String.join(", ", Schedule.NAMES) + ")");
+            if (!s.equals("constant") && scheduleSteps < 1) throw new IllegalArgumentException("a " + s + " schedule needs the run's length in steps");
+        }
     }
 
     /** DCGAN's settings: Adam 2e-4, β = (0.5, 0.999), one D step per G step, no tricks. */
     public static TrainOptions defaults() {
         OptimizerSpec adam = OptimizerSpec.adam(2e-4f, 0.5f, 0.999f);
-        return new TrainOptions(adam, adam, 1, 1f, 0f, 0, 0f, 10f, 0, 0f, 0f, 1);
+        return new TrainOptions(adam, adam, 1, 1f, 0f, 0, 0f, 10f, 0, 0f, 0f, 1, "constant", "constant", 0);
     }
 
     public TrainOptions withOptimizers(OptimizerSpec g, OptimizerSpec d) {
         return new TrainOptions(g, d, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps,
-                r1Gamma, r2Gamma, regEvery);
+                r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps);
     }
 
     public TrainOptions withLearningRates(float g, float d) {
@@ -49,31 +57,37 @@ public record TrainOptions(OptimizerSpec optimizerG, OptimizerSpec optimizerD, i
     }
 
     public TrainOptions withDSteps(int k) {
-        return new TrainOptions(optimizerG, optimizerD, k, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery);
+        return new TrainOptions(optimizerG, optimizerD, k, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps);
     }
 
     public TrainOptions withRealTarget(float t) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, t, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, t, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps);
     }
 
     public TrainOptions withInstanceNoise(float sigma, int overSteps) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, sigma, overSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, sigma, overSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps);
     }
 
     public TrainOptions withEma(float decay) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, decay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, decay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps);
     }
 
     public TrainOptions withGradientPenalty(float lambda) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, lambda, unrollSteps, r1Gamma, r2Gamma, regEvery);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, lambda, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps);
     }
 
     public TrainOptions withUnrollSteps(int k) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, k, r1Gamma, r2Gamma, regEvery);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, k, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps);
     }
 
     /** R1 and R2 with weights γ (0 turns one off), applied every k-th step with weight k·γ. */
     public TrainOptions withGradientRegularization(float r1, float r2, int k) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1, r2, k);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1, r2, k, lrSchedule, gammaSchedule, scheduleSteps);
+    }
+
+    /** Learning-rate and γ schedules ({@link Schedule#NAMES}) over a run of {@code steps}. */
+    public TrainOptions withSchedules(String lr, String gamma, long steps) {
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps,
+                r1Gamma, r2Gamma, regEvery, lr, gamma, steps);
     }
 }

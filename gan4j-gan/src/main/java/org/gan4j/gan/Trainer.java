@@ -27,6 +27,8 @@ public final class Trainer {
     private final Ema ema;
     private Rng rng;
     private long step;
+    /** What rollbacks have done to the learning rates (halved each time), applied on top of a schedule. */
+    private float lrScale = 1f;
 
     /**
      * @param emaCopy a second generator of G's architecture to hold the weight average, or null
@@ -54,6 +56,7 @@ public final class Trainer {
         int n = real.size(0);
         int[] fakeLabels = model.conditional() ? labels : null;
         boolean trainG = (step + 1) % options.dSteps() == 0;
+        if (!options.lrSchedule().equals("constant")) scheduleLearningRates();
         step++;
         try (Scope scope = Scope.open()) {
             // 1. z ~ N(0, 1); f = G(z)   (G's graph is only kept when G trains this step)
@@ -94,6 +97,16 @@ public final class Trainer {
         }
     }
 
+    /**
+     * lr = lr₀ · scale · schedule(t), from the step alone, so that a resumed run continues the schedule
+     * exactly; a constant schedule leaves the optimizers' rates alone (rollbacks halve them there).
+     */
+    private void scheduleLearningRates() {
+        double f = Schedule.factor(options.lrSchedule(), step, options.scheduleSteps()) * lrScale;
+        optG.setLearningRate((float) (options.optimizerG().lr() * f));
+        optD.setLearningRate((float) (options.optimizerD().lr() * f));
+    }
+
     /** D's loss (its value) and its outputs, for the step's statistics (unused after the look-ahead updates). */
     private record DiscriminatorStep(float loss, Tensor yReal, Tensor yFake) {
     }
@@ -130,8 +143,10 @@ public final class Trainer {
         int k = options.regEvery();
         if (step % k != 0) return lossD;
         Discriminator d = model.discriminator();
-        if (options.r1Gamma() > 0) lossD = lossD.add(GradientPenalty.r1(d, real, labels).mul(options.r1Gamma() / 2 * k));
-        if (options.r2Gamma() > 0) lossD = lossD.add(GradientPenalty.r2(d, fake, fakeLabels).mul(options.r2Gamma() / 2 * k));
+        // γ·1f is γ exactly: a constant schedule changes no bit
+        float s = (float) Schedule.factor(options.gammaSchedule(), step - 1, options.scheduleSteps());
+        if (options.r1Gamma() > 0) lossD = lossD.add(GradientPenalty.r1(d, real, labels).mul(options.r1Gamma() * s / 2 * k));
+        if (options.r2Gamma() > 0) lossD = lossD.add(GradientPenalty.r2(d, fake, fakeLabels).mul(options.r2Gamma() * s / 2 * k));
         return lossD;
     }
 
@@ -215,6 +230,7 @@ public final class Trainer {
         optG.stateDict().forEach((k, v) -> state.put("optimizer_g." + k, v));
         optD.stateDict().forEach((k, v) -> state.put("optimizer_d." + k, v));
         metadata.put("step", Long.toString(step));
+        if (lrScale != 1f) metadata.put("lr_scale", Float.toString(lrScale));
         long[] r = rng.state();
         metadata.put("rng", r[0] + "," + r[1] + "," + r[2]);
         return state;
@@ -228,6 +244,7 @@ public final class Trainer {
         optG.loadStateDict(part(state, "optimizer_g."));
         optD.loadStateDict(part(state, "optimizer_d."));
         step = Long.parseLong(metadata.get("step"));
+        lrScale = metadata.containsKey("lr_scale") ? Float.parseFloat(metadata.get("lr_scale")) : 1f;
         String[] r = metadata.get("rng").split(",");
         rng = Rng.fromState(new long[] {Long.parseLong(r[0]), Long.parseLong(r[1]), Long.parseLong(r[2])});
     }
@@ -251,6 +268,15 @@ public final class Trainer {
     /** The generator to sample from: the weight average when there is one. */
     public Generator samplingGenerator() {
         return ema != null ? ema.generator() : model.generator();
+    }
+
+    /** The factor rollbacks put on the learning rates (1, ½, ¼, …); it survives checkpoints and multiplies any schedule. */
+    public float learningRateScale() {
+        return lrScale;
+    }
+
+    public void setLearningRateScale(float scale) {
+        this.lrScale = scale;
     }
 
     public Optimizer generatorOptimizer() {

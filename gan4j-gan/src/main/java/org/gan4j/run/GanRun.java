@@ -158,9 +158,11 @@ public final class GanRun {
                     + "). Try lower learning rates.");
         }
         float lrG = trainer.generatorOptimizer().learningRate() / 2, lrD = trainer.discriminatorOptimizer().learningRate() / 2;
+        float scale = trainer.learningRateScale() / 2;   // what a schedule's rates are multiplied by from now on
         restore(latest);
         trainer.generatorOptimizer().setLearningRate(lrG);
         trainer.discriminatorOptimizer().setLearningRate(lrD);
+        trainer.setLearningRateScale(scale);
         tell(String.format(Locale.ROOT, "rolled back to step %d (%s); learning rates halved to G %.3g, D %.3g",
                 trainer.steps(), dir.root().relativize(latest.file()), lrG, lrD));
         return rollbacks + 1;

@@ -11,6 +11,7 @@ import org.gan4j.gan.GanLoss;
 import org.gan4j.gan.GanModel;
 import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.Models;
+import org.gan4j.gan.Schedule;
 import org.gan4j.optim.OptimizerSpec;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
@@ -38,7 +39,8 @@ public final class RunBuilder {
     private OptimizerSpec optimizerG = DCGAN_ADAM, optimizerD = DCGAN_ADAM;
     private float labelSmoothing, instanceNoise, ema, r1, r2;
     private int regEvery = 1;
-    private long seed = 1;
+    private long seed = 1, emaHalfLife;
+    private String lrSchedule = "constant", gammaSchedule = "constant";
     private Countermeasures countermeasures = Countermeasures.none();
     private final List<RunListener> listeners = new ArrayList<>();
 
@@ -161,6 +163,27 @@ public final class RunBuilder {
         return this;
     }
 
+    /**
+     * The weight average's half-life in images G has made (StyleGAN's convention), instead of a decay:
+     * the decay per G step is 0.5^(batch/half-life), so it means the same at any batch size; 0 = none.
+     */
+    public RunBuilder emaHalfLife(long images) {
+        this.emaHalfLife = images;
+        return this;
+    }
+
+    /** How both learning rates change over the run: "constant" or "cosine" (annealed to 0 at the last step). */
+    public RunBuilder lrSchedule(String schedule) {
+        this.lrSchedule = schedule;
+        return this;
+    }
+
+    /** How R1 and R2's γ change over the run: "constant" or "cosine". */
+    public RunBuilder gammaSchedule(String schedule) {
+        this.gammaSchedule = schedule;
+        return this;
+    }
+
     /** R1: γ/2·E‖∇ₓD(x)‖² on real samples added to D's loss, with any loss; 0 = none. */
     public RunBuilder r1(float gamma) {
         this.r1 = gamma;
@@ -253,7 +276,10 @@ public final class RunBuilder {
         unrollSteps = c.unrollSteps();
         labelSmoothing = c.labelSmoothing();
         instanceNoise = c.instanceNoise();
-        ema = c.ema();
+        emaHalfLife = c.emaHalfLife();
+        ema = emaHalfLife > 0 ? 0 : c.ema();   // the decay is the half-life's, worked out again from it
+        lrSchedule = RunConfig.orConstant(c.lrSchedule());
+        gammaSchedule = RunConfig.orConstant(c.gammaSchedule());
         seed = c.seed();
         device = c.device();
         sampleEvery = c.sampleEvery();
@@ -293,7 +319,7 @@ public final class RunBuilder {
             throw new IllegalArgumentException("the image size is chosen for folders only; " + data + " has " + item[1] + "×" + item[2] + " images");
         }
         GanModel emaCopy = null;
-        if (ema > 0) {
+        if (emaDecay() > 0) {
             if (customModel != null) throw new IllegalArgumentException("a weight average (ema) needs one of gan4j's named models");
             emaCopy = Models.create(config.model(), config.modelOptions(), Rng.seeded(seed));
         }
@@ -330,9 +356,14 @@ public final class RunBuilder {
         long length = steps != null ? steps
                 : (long) (epochs != null ? epochs : DEFAULT_EPOCHS) * Math.max(1, DataLoader.batchesPerEpoch(dataset.size(), batchSize, true));
         return new RunConfig(Provenance.VERSION, model, data, dataDir, batchSize, length, loss, optimizerG, optimizerD, dSteps,
-                unrollSteps, labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
+                unrollSteps, labelSmoothing, instanceNoise, emaDecay(), seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
                 dHidden, activation, width, dWidth, imageChannels, onNan, maxRollbacks, dataset.checksum(), countermeasures, side,
-                r1, r2, regEvery);
+                r1, r2, regEvery, lrSchedule, gammaSchedule, emaHalfLife);
+    }
+
+    /** The decay per G step: the one given, or the half-life's (StyleGAN2: ema_beta = 0.5 ** (batch_size / ema_nimg)). */
+    private float emaDecay() {
+        return emaHalfLife > 0 ? (float) Math.pow(0.5, batchSize / (double) emaHalfLife) : ema;
     }
 
     /** Checks the settings against each other, without reading data or disk; the data's own checks come in {@link #build}. */
@@ -350,6 +381,14 @@ public final class RunBuilder {
         if (unrollSteps < 0) throw new IllegalArgumentException("unroll steps must be 0 (off) or positive");
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0, 1)");
         if (ema < 0 || ema >= 1) throw new IllegalArgumentException("the weight average's decay (ema) must be in [0, 1)");
+        if (emaHalfLife < 0) throw new IllegalArgumentException("the weight average's half-life must be 0 (off) or a number of images, got " + emaHalfLife);
+        if (ema > 0 && emaHalfLife > 0) throw new IllegalArgumentException("give the weight average a decay (ema) or a half-life, not both");
+        if (emaHalfLife > 0 && batchSize >= 1 && emaDecay() >= 1f) {
+            throw new IllegalArgumentException("a half-life of " + emaHalfLife + " images is too long for batch " + batchSize + ": its decay rounds to 1");
+        }
+        for (String s : new String[] {lrSchedule, gammaSchedule}) {
+            if (!Schedule.NAMES.contains(s)) throw new IllegalArgumentException("unknown schedule '" + s + "' (known: " + String.join(", ", Schedule.NAMES) + ")");
+        }
         if (!(r1 >= 0) || !(r2 >= 0)) throw new IllegalArgumentException("R1 and R2's γ must be 0 (off) or positive, got " + r1 + " and " + r2);
         if (regEvery < 1) throw new IllegalArgumentException("the regularization interval (reg-every) must be at least 1 step, got " + regEvery);
         if (width < 0 || dWidth < 0) throw new IllegalArgumentException("widths must not be negative (0: the model's)");

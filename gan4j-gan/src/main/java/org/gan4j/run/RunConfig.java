@@ -11,7 +11,9 @@ import org.gan4j.optim.OptimizerSpec;
  * with {@link GanRun#builder()}. Fields added later come last, so that older config.json files
  * still read (a field they lack reads as 0 or null): {@code imageSize}, the side of the data's
  * images (0 in older runs: a folder then loaded at 64); {@code r1}, {@code r2} and
- * {@code regEvery} (0 means every step).
+ * {@code regEvery} (0 means every step); {@code lrSchedule} and {@code gammaSchedule} (null means
+ * constant); {@code emaHalfLife}, the weight average's half-life in images when it was given so
+ * ({@code ema} holds the decay per G step it resolved to, 0.5^(batch/half-life)).
  */
 public record RunConfig(
         String version,
@@ -46,7 +48,10 @@ public record RunConfig(
         int imageSize,
         float r1,
         float r2,
-        int regEvery) {
+        int regEvery,
+        String lrSchedule,
+        String gammaSchedule,
+        long emaHalfLife) {
 
     public ModelOptions modelOptions() {
         return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, 0, countermeasures);
@@ -60,13 +65,18 @@ public record RunConfig(
                 .withRealTarget(1f - labelSmoothing)
                 .withInstanceNoise(instanceNoise, (int) Math.min(Integer.MAX_VALUE, steps))
                 .withEma(ema)
-                .withGradientRegularization(r1, r2, Math.max(1, regEvery));
+                .withGradientRegularization(r1, r2, Math.max(1, regEvery))
+                .withSchedules(orConstant(lrSchedule), orConstant(gammaSchedule), steps);
+    }
+
+    static String orConstant(String schedule) {
+        return schedule == null ? "constant" : schedule;
     }
 
     public RunConfig withSteps(long newSteps) {
         return new RunConfig(version, model, data, dataDir, batchSize, newSteps, loss, optimizerG, optimizerD, dSteps, unrollSteps,
                 labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
                 dHidden, activation, width, dWidth, channels, onNan, maxRollbacks, dataChecksum, countermeasures, imageSize,
-                r1, r2, regEvery);
+                r1, r2, regEvery, lrSchedule, gammaSchedule, emaHalfLife);
     }
 }

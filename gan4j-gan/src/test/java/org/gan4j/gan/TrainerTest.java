@@ -45,6 +45,27 @@ class TrainerTest {
     }
 
     @Test
+    void aCosineScheduleSetsTheRatesEachStepAndARollbackHalvesThemOnTop() {
+        TrainOptions o = TrainOptions.defaults().withLearningRates(1e-3f, 4e-3f).withSchedules("cosine", "constant", 4);
+        Trainer t = trainer("mlp2d", o, 3);
+        Rng data = Rng.seeded(9);
+        t.step(ringBatch(16, data), null);
+        assertEquals(1e-3f, t.generatorOptimizer().learningRate(), "step t = 0 runs at the full rate");
+        t.setLearningRateScale(0.5f);   // what a rollback does
+        t.step(ringBatch(16, data), null);
+        double f = 0.5 * (1 + Math.cos(Math.PI / 4)) * 0.5;
+        assertEquals((float) (1e-3f * f), t.generatorOptimizer().learningRate());
+        assertEquals((float) (4e-3f * f), t.discriminatorOptimizer().learningRate());
+        Map<String, String> metadata = new LinkedHashMap<>();
+        var state = t.stateDict(metadata);
+        Trainer back = trainer("mlp2d", o, 3);
+        back.loadStateDict(state, metadata);
+        assertEquals(0.5f, back.learningRateScale(), "the halving survives a checkpoint");
+        assertThrows(IllegalArgumentException.class, () -> TrainOptions.defaults().withSchedules("linear", "constant", 4));
+        assertThrows(IllegalArgumentException.class, () -> TrainOptions.defaults().withSchedules("cosine", "constant", 0));
+    }
+
+    @Test
     void phaseOneChangesOnlyTheDiscriminator() {
         Trainer t = trainer("mlp2d", TrainOptions.defaults().withDSteps(2), 3);
         var g0 = snapshot(t.model().generator());

@@ -2,6 +2,7 @@ package org.gan4j.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +80,30 @@ class GanRunTest {
         var parts = SafeTensors.read(tmp.resolve("parts/checkpoints/step-000008.safetensors")).tensors();
         assertEquals(whole.keySet(), parts.keySet());
         whole.forEach((name, t) -> assertArrayEquals(t.toArray(), parts.get(name).toArray(), name));
+    }
+
+    @Test
+    void aKilledCosineRunResumesOntoTheSameSchedule() {
+        small(tmp.resolve("whole")).steps(8).lrSchedule("cosine").r1(0.5f).gammaSchedule("cosine").emaHalfLife(100).build().fit();
+        Path dir = tmp.resolve("killed");
+        RuntimeException kill = new RuntimeException("killed");
+        RuntimeException thrown = assertThrows(RuntimeException.class, () -> small(dir).steps(8).lrSchedule("cosine").r1(0.5f)
+                .gammaSchedule("cosine").emaHalfLife(100).listener(new RunListener() {
+                    @Override
+                    public void stepped(StepStats stats, Map<String, Object> metrics) {
+                        if (stats.step() == 6) throw kill;
+                    }
+                }).build().fit());
+        assertSame(kill, thrown);
+        GanRun resumed = GanRun.builder().resume(dir).build();
+        assertEquals((float) Math.pow(0.5, 32 / 100.0), resumed.config().ema(), "the half-life's decay at batch 32");
+        resumed.fit();
+        var whole = SafeTensors.read(tmp.resolve("whole/checkpoints/step-000008.safetensors")).tensors();
+        var parts = SafeTensors.read(dir.resolve("checkpoints/step-000008.safetensors")).tensors();
+        assertEquals(whole.keySet(), parts.keySet());
+        whole.forEach((name, t) -> assertArrayEquals(t.toArray(), parts.get(name).toArray(), name));
+        // the last step (t = 7 of 8) ran at ½(1 + cos(7π/8)) of the rate
+        assertEquals((float) (1e-3f * (0.5 * (1 + Math.cos(Math.PI * 7 / 8)))), parts.get("optimizer_g.lr").item());
     }
 
     @Test

@@ -56,7 +56,7 @@ public final class Trainer {
         int n = real.size(0);
         int[] fakeLabels = model.conditional() ? labels : null;
         boolean trainG = (step + 1) % options.dSteps() == 0;
-        if (!options.lrSchedule().equals("constant")) scheduleLearningRates();
+        setLearningRates();
         step++;
         try (Scope scope = Scope.open()) {
             // 1. z ~ N(0, 1); f = G(z)   (G's graph is only kept when G trains this step)
@@ -98,10 +98,10 @@ public final class Trainer {
     }
 
     /**
-     * lr = lr₀ · scale · schedule(t), from the step alone, so that a resumed run continues the schedule
-     * exactly; a constant schedule leaves the optimizers' rates alone (rollbacks halve them there).
+     * lr = lr₀ · scale · schedule(t), from the step and the rollbacks' scale alone, so that a resumed
+     * run continues exactly (a constant schedule and scale 1 give lr₀ itself).
      */
-    private void scheduleLearningRates() {
+    private void setLearningRates() {
         double f = Schedule.factor(options.lrSchedule(), step, options.scheduleSteps()) * lrScale;
         optG.setLearningRate((float) (options.optimizerG().lr() * f));
         optD.setLearningRate((float) (options.optimizerD().lr() * f));
@@ -230,7 +230,7 @@ public final class Trainer {
         optG.stateDict().forEach((k, v) -> state.put("optimizer_g." + k, v));
         optD.stateDict().forEach((k, v) -> state.put("optimizer_d." + k, v));
         metadata.put("step", Long.toString(step));
-        if (lrScale != 1f) metadata.put("lr_scale", Float.toString(lrScale));
+        metadata.put("lr_scale", Float.toString(lrScale));
         long[] r = rng.state();
         metadata.put("rng", r[0] + "," + r[1] + "," + r[2]);
         return state;
@@ -244,7 +244,9 @@ public final class Trainer {
         optG.loadStateDict(part(state, "optimizer_g."));
         optD.loadStateDict(part(state, "optimizer_d."));
         step = Long.parseLong(metadata.get("step"));
-        lrScale = metadata.containsKey("lr_scale") ? Float.parseFloat(metadata.get("lr_scale")) : 1f;
+        // checkpoints from before the scale (constant rates only) held a rolled-back run's halved rate in the optimizer alone
+        lrScale = metadata.containsKey("lr_scale") ? Float.parseFloat(metadata.get("lr_scale"))
+                : optG.learningRate() / options.optimizerG().lr();
         String[] r = metadata.get("rng").split(",");
         rng = Rng.fromState(new long[] {Long.parseLong(r[0]), Long.parseLong(r[1]), Long.parseLong(r[2])});
     }
@@ -275,6 +277,7 @@ public final class Trainer {
         return lrScale;
     }
 
+    /** Sets that factor from the next step on: a rollback halves it. */
     public void setLearningRateScale(float scale) {
         this.lrScale = scale;
     }

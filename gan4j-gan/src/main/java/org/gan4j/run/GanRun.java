@@ -157,14 +157,11 @@ public final class GanRun {
             throw new RunException("training diverged " + (rollbacks + 1) + " times; giving up (last: " + e.getMessage()
                     + "). Try lower learning rates.");
         }
-        float lrG = trainer.generatorOptimizer().learningRate() / 2, lrD = trainer.discriminatorOptimizer().learningRate() / 2;
-        float scale = trainer.learningRateScale() / 2;   // what a schedule's rates are multiplied by from now on
+        float scale = trainer.learningRateScale() / 2;   // the checkpoint holds the scale of its own time
         restore(latest);
-        trainer.generatorOptimizer().setLearningRate(lrG);
-        trainer.discriminatorOptimizer().setLearningRate(lrD);
         trainer.setLearningRateScale(scale);
-        tell(String.format(Locale.ROOT, "rolled back to step %d (%s); learning rates halved to G %.3g, D %.3g",
-                trainer.steps(), dir.root().relativize(latest.file()), lrG, lrD));
+        tell(String.format(Locale.ROOT, "rolled back to step %d (%s); learning rates halved to %s of the configured ones",
+                trainer.steps(), dir.root().relativize(latest.file()), trainer.learningRateScale()));
         return rollbacks + 1;
     }
 

@@ -61,6 +61,19 @@ class TrainerTest {
         Trainer back = trainer("mlp2d", o, 3);
         back.loadStateDict(state, metadata);
         assertEquals(0.5f, back.learningRateScale(), "the halving survives a checkpoint");
+
+        // a checkpoint from before the scale: a rolled-back run's rate sat halved in the optimizer alone
+        Trainer old = trainer("mlp2d", TrainOptions.defaults(), 3);
+        old.step(ringBatch(16, data), null);
+        old.generatorOptimizer().setLearningRate(1e-4f);
+        Map<String, String> oldMetadata = new LinkedHashMap<>();
+        var oldState = old.stateDict(oldMetadata);
+        oldMetadata.remove("lr_scale");
+        Trainer resumed = trainer("mlp2d", TrainOptions.defaults(), 3);
+        resumed.loadStateDict(oldState, oldMetadata);
+        assertEquals(0.5f, resumed.learningRateScale());
+        resumed.step(ringBatch(16, data), null);
+        assertEquals(1e-4f, resumed.discriminatorOptimizer().learningRate(), "both networks continue at half their rate");
         assertThrows(IllegalArgumentException.class, () -> TrainOptions.defaults().withSchedules("linear", "constant", 4));
         assertThrows(IllegalArgumentException.class, () -> TrainOptions.defaults().withSchedules("cosine", "constant", 0));
     }

@@ -252,4 +252,14 @@ class CliTest {
         CommandLine g = CommandLine.run("generate", run.toString(), "--ema", "--count", "16", "--out", tmp.resolve("ema.png").toString());
         assertEquals(0, g.status(), g.err());
     }
+
+    @Test
+    void resumeRefusesTheFlagsItWouldIgnore() {
+        Path run = tmp.resolve("own");
+        assertEquals(0, CommandLine.run(args(SMALL, "--steps", "2", "--out", run.toString())).status());
+        CommandLine r = CommandLine.run("train", "--resume", run.toString(), "--lr-g", "1", "--steps", "3");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("--lr-g cannot change them"), r.err());
+        assertEquals(0, CommandLine.run("train", "--resume", run.toString(), "--steps", "3", "--device", "cpu").status(), "its length may change");
+    }
 }

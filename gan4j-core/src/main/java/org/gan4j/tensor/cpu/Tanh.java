@@ -55,7 +55,7 @@ final class Tanh {
     static int run(float[] x, float[] out, int i, int bound) {
         for (; i < bound; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            FloatVector a = v.abs().min(CAP);
+            FloatVector abs = v.abs(), a = abs.min(CAP);
             FloatVector z = v.mul(v);
             FloatVector p = z.fma(T0, T1).fma(z, v(T2)).fma(z, v(T3)).fma(z, v(T4));
             FloatVector small = p.mul(z).fma(v, v);
@@ -67,7 +67,7 @@ final class Tanh {
             FloatVector scale = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector e = q.fma(r.mul(r), r).add(1f).mul(scale);
             FloatVector large = v(2f).div(e.add(1f)).neg().add(1f);
-            VectorMask<Float> useSmall = v.abs().compare(VectorOperators.LT, SMALL).or(v.test(VectorOperators.IS_NAN));
+            VectorMask<Float> useSmall = abs.compare(VectorOperators.LT, SMALL).or(v.test(VectorOperators.IS_NAN));
             large = large.blend(large.neg(), v.compare(VectorOperators.LT, 0f));
             large.blend(small, useSmall).blend(v, v.compare(VectorOperators.EQ, 0f)).intoArray(out, i);
         }

@@ -56,7 +56,8 @@ public final class Trainer {
         int n = real.size(0);
         int[] fakeLabels = model.conditional() ? labels : null;
         boolean trainG = (step + 1) % options.dSteps() == 0;
-        setLearningRates();
+        // a schedule or a rollback drives the rates; otherwise they are the optimizers' own (a caller may set them)
+        if (lrScale != 1f || !options.lrSchedule().equals("constant")) setLearningRates();
         step++;
         try (Scope scope = Scope.open()) {
             // 1. z ~ N(0, 1); f = G(z)   (G's graph is only kept when G trains this step)
@@ -97,10 +98,7 @@ public final class Trainer {
         }
     }
 
-    /**
-     * lr = lr₀ · scale · schedule(t), from the step and the rollbacks' scale alone, so that a resumed
-     * run continues exactly (a constant schedule and scale 1 give lr₀ itself).
-     */
+    /** lr = lr₀ · scale · schedule(t), from the step and the rollbacks' scale alone, so that a resumed run continues exactly. */
     private void setLearningRates() {
         double f = Schedule.factor(options.lrSchedule(), step, options.scheduleSteps()) * lrScale;
         optG.setLearningRate((float) (options.optimizerG().lr() * f));

@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -43,10 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * --resume}, and killed again, until a child finishes; then a new run starts. Once the wanted
  * number of kills has been delivered, the last run is left to finish.
  *
- * <p>"Exactly" means the final checkpoint's tensors (networks, optimizer state) bit for bit and
- * its step, noise-generator and data positions: the checkpoint's "provenance" metadata holds
- * the time it was written, so the file's bytes as a whole differ between any two runs. Each
- * step must also appear in metrics.jsonl once, with the uninterrupted run's losses, and no temp file of a killed write may be left.
+ * <p>"Exactly" means the final checkpoint's bytes: its tensors (networks, optimizer state), its
+ * step, noise-generator and data positions and the rest of its metadata. A tensor fingerprint is
+ * compared first, so that a failure names what differs. Each step must also appear in metrics.jsonl once, with the uninterrupted run's losses, and no temp file of a killed write may be left.
  *
  * <p>A few kills by default; {@code -Dgan4j.crash.kills=N} asks for more and
  * {@code -Dgan4j.crash.seed=S} for other moments.
@@ -102,6 +102,7 @@ class CrashResumeTest {
             assertEquals(0, child.process.waitFor(), child.output());
             // the point of it all, checked at once: the resumed run's state is the uninterrupted run's, bit for bit
             assertEquals(expected, fingerprint(run.resolve(FINAL)), run + ": the final checkpoint differs from the uninterrupted run's");
+            assertArrayEquals(Files.readAllBytes(reference.resolve(FINAL)), Files.readAllBytes(run.resolve(FINAL)), run + ": the final checkpoint's bytes");
             assertEquals(FINAL.substring("checkpoints/".length()), latest(run), run + ": checkpoints/latest");
             leftovers.addAll(tempFiles(run));
             metricsProblems.addAll(metricsProblems(expectedMetrics, new RunDirectory(run).readMetrics(), run));

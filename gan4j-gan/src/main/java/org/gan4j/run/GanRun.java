@@ -230,7 +230,7 @@ public final class GanRun {
         meta.put("batches", Long.toString(loader.position()));
         meta.put("model", config.model());
         meta.put("version", config.version());
-        meta.put("provenance", Provenance.of(config).toJson());
+        meta.put("provenance", Provenance.of(config).withoutTime().toJson());
         String name = String.format(Locale.ROOT, "step-%06d.safetensors", step);
         Path file = dir.checkpoints().resolve(name);
         SafeTensors.write(file, state, meta);

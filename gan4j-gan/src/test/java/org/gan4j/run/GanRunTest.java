@@ -115,6 +115,16 @@ class GanRunTest {
                 && config.contains("\"java\""), config);
         String meta = SafeTensors.read(dir.resolve("checkpoints/step-000004.safetensors")).metadata().get("provenance");
         assertTrue(meta.contains("\"dataChecksum\":\"") && meta.contains("\"model\":\"mlp2d\"") && meta.contains("\"os\":"), meta);
+        assertTrue(config.contains("\"time\"") && !meta.contains("\"time\""), "config.json says when; a checkpoint does not: " + meta);
+    }
+
+    @Test
+    void theSameRunTwiceWritesTheSameCheckpointBytes() throws Exception {
+        small(tmp.resolve("a")).steps(4).build().fit();
+        Thread.sleep(1100); // config.json's time moves on; the checkpoint must not notice
+        small(tmp.resolve("b")).steps(4).build().fit();
+        String file = "checkpoints/step-000004.safetensors";
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("a").resolve(file)), Files.readAllBytes(tmp.resolve("b").resolve(file)));
     }
 
     @Test

@@ -2,9 +2,15 @@
 """PyTorch's speed on gan4j's benchmark: the same models, training step and protocol as
 `./gan4j bench`, with the same output (a table, or one JSON object per line with --json).
 
-The step is gan4j's Trainer.step: z is drawn once and f = G(z) runs once with its graph;
-D learns on D(x) and D(f.detach()); then D(f), on the same f with D's parameters frozen,
-gives G's loss. Run it with Debian's python3-torch: /usr/bin/python3 bench/pytorch_reference.py
+Two steps, each reported (`"step"` in the output), so gan4j is compared with the faster:
+- kept: gan4j's Trainer.step. z is drawn once and f = G(z) runs once with its graph; D learns
+  on D(x) and D(f.detach()); then D(f), on the same f with D's parameters frozen, gives G's loss.
+- twice: the textbook loop. G runs without a graph for D's phase, then again on fresh noise,
+  with its graph, for G's phase: more arithmetic, but no graph of G kept across D's update.
+PyTorch as its documentation recommends: gradients set to None rather than zeroed, inputs made
+once outside the step, sampling under inference_mode, OMP_WAIT_POLICY=PASSIVE on small machines
+(bench/compare sets it), channels_last where it is faster (--channels-last to try it).
+Run it with Debian's python3-torch: /usr/bin/python3 bench/pytorch_reference.py
 """
 import argparse
 import json
@@ -140,26 +146,34 @@ def measure(name, batch, args):
     g, d, image_shape = {"mlp": mlp, "dcgan28": dcgan28, "dcgan64": dcgan64}[name]()
     step_macs = training_step_macs(g, d)
     g, d = g.to(dev), d.to(dev)
+    layout = torch.channels_last if args.channels_last and name != "mlp" else torch.contiguous_format
+    g, d = g.to(memory_format=layout), d.to(memory_format=layout)
     opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
     if args.compile:
         g, d = torch.compile(g), torch.compile(d)
-    real = torch.rand(batch, *image_shape, device=dev) * 2 - 1   # made once: no data loading is timed
+    real = (torch.rand(batch, *image_shape, device=dev) * 2 - 1).contiguous(memory_format=layout)   # made once: no data loading is timed
     ones, zeros = torch.ones(batch, 1, device=dev), torch.zeros(batch, 1, device=dev)
 
     def train_step():
-        # 1. z ~ N(0, 1); f = G(z), keeping G's graph for phase 2
-        fake = g(torch.randn(batch, 100, device=dev))
+        # 1. z ~ N(0, 1); f = G(z): kept, with G's graph for phase 2, or made without one
+        if args.step == "kept":
+            fake = g(torch.randn(batch, 100, device=dev))
+        else:
+            with torch.no_grad():
+                fake = g(torch.randn(batch, 100, device=dev))
         # 2.-4. D learns on the real batch and the detached fakes
         loss_d = F.binary_cross_entropy_with_logits(d(real), ones) \
             + F.binary_cross_entropy_with_logits(d(fake.detach()), zeros)
-        opt_d.zero_grad()
+        opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         opt_d.step()
-        # 5.-6. G learns through D(f), same f, with D's parameters frozen
+        # 5.-6. G learns through D(f) with D's parameters frozen: the same f, or G again on fresh noise
+        if args.step == "twice":
+            fake = g(torch.randn(batch, 100, device=dev))
         d.requires_grad_(False)
         loss_g = F.binary_cross_entropy_with_logits(d(fake), ones)
-        opt_g.zero_grad()
+        opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         d.requires_grad_(True)
         opt_g.step()
@@ -170,13 +184,13 @@ def measure(name, batch, args):
     g.eval()
 
     def sample():
-        with torch.no_grad():
+        with torch.inference_mode():
             g(torch.randn(INFERENCE_BATCH, 100, device=dev))
         if dev.type == "cuda":
             torch.cuda.synchronize()   # the training step waits through .item(); sampling must wait too
 
     batches = median_rate(sample, args.warmup, args.seconds, args.blocks)
-    return {"model": name, "batch": batch, "steps_per_s": steps, "images_per_s": steps * batch,
+    return {"model": name, "batch": batch, "step": args.step, "steps_per_s": steps, "images_per_s": steps * batch,
             "gflops": 2.0 * step_macs * batch * steps / 1e9, "inference_images_per_s": batches * INFERENCE_BATCH}
 
 
@@ -202,6 +216,9 @@ def main():
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of a table")
     p.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
     p.add_argument("--compile", action="store_true", help="torch.compile both networks (PyTorch 2 or newer)")
+    p.add_argument("--step", default="both", choices=("kept", "twice", "both"),
+                   help="gan4j's step (G once, its graph kept), the textbook one (G twice), or both, each reported")
+    p.add_argument("--channels-last", action="store_true", help="convolutional models in channels_last memory format")
     args = p.parse_args()
     if args.device == "cuda" and not torch.cuda.is_available():
         p.error("--device cuda: PyTorch sees no CUDA device")
@@ -214,21 +231,23 @@ def main():
     models = MODELS if args.model == "all" else (args.model,)
     batches = [int(b) for b in args.batch_size.split(",")]
     extra = {"threads": torch.get_num_threads(), "device": args.device, "blocks": args.blocks,
-             "torch": torch.__version__, "cpu": cpu_model(), "compiled": args.compile}
+             "torch": torch.__version__, "cpu": cpu_model(), "compiled": args.compile, "channels_last": args.channels_last}
     if args.device == "cuda":
         extra["gpu"] = torch.cuda.get_device_name()
     if not args.json:
         where = extra.get("gpu", f"{extra['threads']} threads, {extra['cpu']}")
         print(f"PyTorch {torch.__version__}, {where}; medians of {args.blocks} blocks")
-        print(f"{'model':8} {'batch':>6} {'steps/s':>10} {'images/s':>10} {'GFLOP/s':>9} {'infer img/s':>14}")
+        print(f"{'model':8} {'batch':>6} {'step':>6} {'steps/s':>10} {'images/s':>10} {'GFLOP/s':>9} {'infer img/s':>14}")
+    steps = ("kept", "twice") if args.step == "both" else (args.step,)
     for name in models:
         for batch in batches:
-            r = measure(name, batch, args)
-            if args.json:
-                print(json.dumps({"impl": "pytorch", **r, **extra}), flush=True)
-            else:
-                print(f"{r['model']:8} {r['batch']:6d} {r['steps_per_s']:10.2f} {r['images_per_s']:10.1f} "
-                      f"{r['gflops']:9.1f} {r['inference_images_per_s']:14.1f}", flush=True)
+            for args.step in steps:
+                r = measure(name, batch, args)
+                if args.json:
+                    print(json.dumps({"impl": "pytorch", **r, **extra}), flush=True)
+                else:
+                    print(f"{r['model']:8} {r['batch']:6d} {r['step']:>6} {r['steps_per_s']:10.2f} {r['images_per_s']:10.1f} "
+                          f"{r['gflops']:9.1f} {r['inference_images_per_s']:14.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -282,8 +282,9 @@ public final class CudaBackend implements Backend {
     /**
      * Records everything {@code step} queues as one CUDA graph, to be replayed with
      * {@link CudaGraph#replay()}. The step must not wait for the GPU (no {@link #read}) nor copy
-     * from the host (no {@link #fromArray}, no index lists), and every value that changes from
-     * step to step must live in device memory that the host updates between replays.
+     * from the host (no {@link #fromArray}), nor select by index (an index list's device copy may
+     * leave its cache while the graph still reads it), and every value that changes from step to
+     * step must live in device memory that the host updates between replays.
      */
     public CudaGraph capture(Runnable step) {
         enter();

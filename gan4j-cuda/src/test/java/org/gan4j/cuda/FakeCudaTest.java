@@ -85,10 +85,12 @@ class FakeCudaTest {
 
     /** Calls a no-argument function of one fake library. */
     private static Object probe(Path dir, String library, String function, MemoryLayout result) throws Throwable {
-        MethodHandle h = Linker.nativeLinker().downcallHandle(
-                SymbolLookup.libraryLookup(dir.resolve(library), Arena.global()).find(function).orElseThrow(),
-                FunctionDescriptor.of(result));
-        return h.invoke();
+        return fakeFunction(dir, library, function, FunctionDescriptor.of(result)).invoke();
+    }
+
+    private static MethodHandle fakeFunction(Path dir, String library, String name, FunctionDescriptor type) {
+        return Linker.nativeLinker().downcallHandle(
+                SymbolLookup.libraryLookup(dir.resolve(library), Arena.global()).find(name).orElseThrow(), type);
     }
 
     private static int counter(String library, String function) throws Throwable {
@@ -338,16 +340,11 @@ class FakeCudaTest {
     }
 
     private static int paramWord(int i) throws Throwable {
-        return (int) fakeFunction("fake_param_word", FunctionDescriptor.of(JAVA_INT, JAVA_INT)).invoke(i);
+        return (int) fakeFunction(good, "libcuda.so.1", "fake_param_word", FunctionDescriptor.of(JAVA_INT, JAVA_INT)).invoke(i);
     }
 
     private static long paramLong(int i) throws Throwable {
-        return (long) fakeFunction("fake_param_long", FunctionDescriptor.of(JAVA_LONG, JAVA_INT)).invoke(i);
-    }
-
-    private static MethodHandle fakeFunction(String name, FunctionDescriptor type) {
-        return Linker.nativeLinker().downcallHandle(
-                SymbolLookup.libraryLookup(good.resolve("libcuda.so.1"), Arena.global()).find(name).orElseThrow(), type);
+        return (long) fakeFunction(good, "libcuda.so.1", "fake_param_long", FunctionDescriptor.of(JAVA_LONG, JAVA_INT)).invoke(i);
     }
 
     private static String lastKernel() throws Throwable {

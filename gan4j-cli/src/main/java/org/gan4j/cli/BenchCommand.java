@@ -71,6 +71,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object per line instead of a table")
     boolean json;
 
+    /** `gan4j bench` alone: {@code java -cp ... org.gan4j.cli.BenchCommand [options]}. */
+    public static void main(String[] args) {
+        System.exit(Main.runAlone(new BenchCommand(), args));
+    }
+
     /** One line of results. */
     record Result(String model, int batch, double stepsPerSecond, double imagesPerSecond, double gflops,
                   double inferenceImagesPerSecond) {

@@ -33,10 +33,22 @@ public final class Main {
     /** Runs a command line and returns its exit status: 0 done, 1 failed, 2 bad usage. */
     public static int run(String... args) {
         Main main = new Main();
-        CommandLine cli = new CommandLine(main).setOverwrittenOptionsAllowed(true);   // a later flag wins
+        return execute(main, new CommandLine(main), args.length == 0 ? new String[] {"train"} : args);
+    }
+
+    /**
+     * Runs one command without the others, which picocli would inspect first: for a Java runtime
+     * without the modules some of them name (bench/gpu-check's has no java.desktop).
+     */
+    static int runAlone(Object command, String... args) {
+        return execute(new Main(), new CommandLine(command), args);
+    }
+
+    private static int execute(Main main, CommandLine cli, String[] args) {
+        cli.setOverwrittenOptionsAllowed(true);   // a later flag wins
         cli.setExecutionExceptionHandler((e, line, parsed) -> main.fail(e, line.getErr()));
         try {
-            return cli.execute(args.length == 0 ? new String[] {"train"} : args);
+            return cli.execute(args);
         } catch (Error e) {
             // picocli hands only Exceptions to the handler; an OutOfMemoryError gets its line here
             return main.fail(e, cli.getErr());

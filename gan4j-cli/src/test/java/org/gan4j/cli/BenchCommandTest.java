@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Arrays;
 import org.gan4j.gan.FlopCount;
 import org.gan4j.gan.GanModel;
 import org.gan4j.gan.ModelOptions;
@@ -58,6 +59,17 @@ class BenchCommandTest {
         assertEquals(4, lines.length, String.join("\n", lines));
         assertTrue(lines[1].contains("images/s") && lines[1].contains("GFLOP/s"), lines[1]);
         assertTrue(lines[2].startsWith("mlp") && lines[3].startsWith("mlp"), String.join("\n", lines));
+    }
+
+    @Test
+    void runsAloneAsTheCommandLineRunsIt() {
+        String[] alone = Arrays.copyOfRange(TINY, 1, TINY.length);   // without "bench"
+        CommandLine ok = CommandLine.capture(() -> Main.runAlone(new BenchCommand(), alone));
+        assertEquals(0, ok.status(), ok.err());
+        assertEquals(4, ok.out().strip().split("\n").length, ok.out());
+        CommandLine bad = CommandLine.capture(() -> Main.runAlone(new BenchCommand(), "--blocks", "0"));
+        assertEquals(1, bad.status());
+        assertEquals("gan4j: --blocks must be ≥ 1, --seconds > 0, --warmup ≥ 0", bad.err().strip());
     }
 
     @Test

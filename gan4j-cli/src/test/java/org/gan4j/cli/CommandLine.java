@@ -3,6 +3,7 @@ package org.gan4j.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntSupplier;
 
 /** Runs gan4j's command line inside a test, capturing what it prints. */
 record CommandLine(int status, String out, String err) {
@@ -15,12 +16,17 @@ record CommandLine(int status, String out, String err) {
     }
 
     static CommandLine run(String... args) {
+        return capture(() -> Main.run(args));
+    }
+
+    /** Runs a command line's entry point (returning the exit status), capturing what it prints. */
+    static CommandLine capture(IntSupplier command) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int status = Main.run(args);
+            int status = command.getAsInt();
             return new CommandLine(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);

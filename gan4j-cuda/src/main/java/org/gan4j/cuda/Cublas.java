@@ -26,7 +26,7 @@ final class Cublas {
     private final NativeLibrary lib;
     private final MethodHandle create, setStream, setMathMode, setWorkspace, sgemmStridedBatched, statusString;
     private final MemorySegment handle;
-    private final MemorySegment scalars = Arena.global().allocate(JAVA_FLOAT, 2);
+    private final MemorySegment alphaAt = Arena.global().allocate(JAVA_FLOAT), betaAt = Arena.global().allocate(JAVA_FLOAT);
 
     Cublas(List<Path> searchPath, MemorySegment stream, boolean tf32) {
         try {
@@ -83,16 +83,16 @@ final class Cublas {
      * Row-major {@code C_b = alpha·op(A_b)·op(B_b) + beta·C_b}. cuBLAS is column-major, and a
      * row-major matrix is its transpose in column-major order, so this computes
      * {@code C_bᵀ = op(B_b)ᵀ·op(A_b)ᵀ}: the operands swap places and m with n; each keeps its
-     * own transposition flag and leading dimension. Synchronized: alpha and beta go through one
-     * shared buffer.
+     * own transposition flag and leading dimension. Synchronized: alpha and beta go through shared
+     * native scalars.
      */
     synchronized void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda,
                            long strideA, long b, int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch) {
-        scalars.setAtIndex(JAVA_FLOAT, 0, alpha);
-        scalars.setAtIndex(JAVA_FLOAT, 1, beta);
+        alphaAt.set(JAVA_FLOAT, 0, alpha);
+        betaAt.set(JAVA_FLOAT, 0, beta);
         try {
             check((int) sgemmStridedBatched.invokeExact(handle, transB ? OP_T : OP_N, transA ? OP_T : OP_N, n, m, k,
-                    scalars, b, ldb, strideB, a, lda, strideA, scalars.asSlice(4), c, ldc, strideC, batch),
+                    alphaAt, b, ldb, strideB, a, lda, strideA, betaAt, c, ldc, strideC, batch),
                     "cublasSgemmStridedBatched");
         } catch (Throwable t) {
             throw rethrow(t);

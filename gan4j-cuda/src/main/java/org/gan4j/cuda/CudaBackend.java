@@ -1,12 +1,10 @@
 package org.gan4j.cuda;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.function.LongConsumer;
 import org.gan4j.tensor.Backend;
 import org.gan4j.tensor.BinaryOp;
 import org.gan4j.tensor.ConvGeometry;
@@ -24,24 +22,37 @@ import org.gan4j.tensor.UnaryOp;
 public final class CudaBackend implements Backend {
     private final Driver driver;
     private final Cublas cublas;
-    private final Kernels kernels;
     private final DeviceMemory memory;
-    private final MemorySegment context, stream;
+    private final IndexLists indexLists;
+    private final MemorySegment stream;
     private final String deviceName;
     private static final long CUBLAS_WORKSPACE_BYTES = 32L << 20;
     private long cublasWorkspace;
-    private final ThreadLocal<Boolean> contextCurrent = ThreadLocal.withInitial(() -> false);
+    /** Each calling thread's launcher; creating it makes the CUDA context current on that thread. */
+    private final ThreadLocal<Launcher> launchers;
+    /**
+     * The launcher of the thread that called last, so a thread calling again finds its own without
+     * a ThreadLocal lookup. Read and written without a lock: a thread only ever finds its own
+     * launcher here (the owner field is final) or another's, and then looks its own up.
+     */
+    private Launcher recent;
 
     CudaBackend(Driver driver, Cublas cublas, Nvrtc nvrtc, MemorySegment context, MemorySegment stream,
                 String deviceName, int computeCapability, Path kernelCache) {
         this.driver = driver;
         this.cublas = cublas;
-        this.context = context;
         this.stream = stream;
         this.deviceName = deviceName;
         this.memory = new DeviceMemory(driver::malloc, driver::free, () -> driver.synchronize(stream));
-        this.kernels = new Kernels(driver, nvrtc, computeCapability, kernelCache, stream);
-        contextCurrent.set(true);
+        Kernels kernels = new Kernels(driver, nvrtc, computeCapability, kernelCache);
+        this.indexLists = new IndexLists(driver, memory, stream);
+        this.launchers = ThreadLocal.withInitial(() -> {
+            driver.setCurrent(context);
+            return new Launcher(driver, kernels, stream);
+        });
+        // the provider made the context current on this thread
+        recent = new Launcher(driver, kernels, stream);
+        launchers.set(recent);
     }
 
     @Override
@@ -54,12 +65,22 @@ public final class CudaBackend implements Backend {
         return deviceName;
     }
 
-    /** The CUDA context is current per thread; any thread that calls in gets it once. */
-    private void enter() {
-        if (!contextCurrent.get()) {
-            driver.setCurrent(context);
-            contextCurrent.set(true);
+    /**
+     * The calling thread's launcher. The CUDA context is current per thread: a thread's first call
+     * makes it current, once; later calls cost a field read while the same thread keeps calling.
+     */
+    private Launcher enter() {
+        Launcher launcher = recent;
+        if (launcher.thread != Thread.currentThread()) {
+            launcher = launchers.get();
+            recent = launcher;
         }
+        return launcher;
+    }
+
+    /** Begins a launch of {@code kernel} from {@code file} on the calling thread. */
+    private Launcher launch(String file, String kernel) {
+        return enter().start(file, kernel);
     }
 
     // ---- memory ------------------------------------------------------------------------
@@ -119,32 +140,30 @@ public final class CudaBackend implements Backend {
             if (n > 0) driver.copyOnDevice(address(dst) + 4L * dstOffset, address(src) + 4L * srcOffset, 4L * n, stream);
             return;
         }
-        kernels.launch("elementwise", "copy_strided", n, walk, address(src), srcOffset, address(dst), dstOffset, n);
+        launch("elementwise", "copy_strided").ints(walk).ptr(address(src)).i(srcOffset).ptr(address(dst)).i(dstOffset).i(n)
+                .over(n);
     }
 
     // ---- elementwise -------------------------------------------------------------------
 
     @Override
     public void unary(UnaryOp op, float p, Storage x, Storage out, int n) {
-        enter();
-        kernels.launch("elementwise", "unary", n, op.ordinal(), p, address(x), address(out), n);
+        launch("elementwise", "unary").i(op.ordinal()).f(p).ptr(address(x)).ptr(address(out)).i(n).over(n);
     }
 
     @Override
     public void binary(BinaryOp op, Storage a, int[] aStrides, Storage b, int[] bStrides, Storage out, int[] shape) {
-        enter();
         int n = Tensor.numel(shape);
-        kernels.launch("elementwise", "binary", n, op.ordinal(), Walk.of(shape, aStrides, bStrides),
-                address(a), address(b), address(out), n);
+        launch("elementwise", "binary").i(op.ordinal()).ints(Walk.of(shape, aStrides, bStrides))
+                .ptr(address(a)).ptr(address(b)).ptr(address(out)).i(n).over(n);
     }
 
     @Override
     public void where(Storage cond, int[] condStrides, Storage a, int[] aStrides, Storage b, int[] bStrides,
                       Storage out, int[] shape) {
-        enter();
         int n = Tensor.numel(shape);
-        kernels.launch("elementwise", "where_select", n, Walk.of(shape, condStrides, aStrides, bStrides),
-                address(cond), address(a), address(b), address(out), n);
+        launch("elementwise", "where_select").ints(Walk.of(shape, condStrides, aStrides, bStrides))
+                .ptr(address(cond)).ptr(address(a)).ptr(address(b)).ptr(address(out)).i(n).over(n);
     }
 
     /** Outputs below which one block per output pays; above, one thread per output fills the GPU. */
@@ -155,11 +174,13 @@ public final class CudaBackend implements Backend {
         if (len == 0 && op != ReduceOp.SUM) throw new IllegalArgumentException(op + " of an empty axis");
         int outputs = outer * inner;
         if (outputs == 0) return;
-        enter();
-        if (outputs < FEW_OUTPUTS && len > 64) {
-            kernels.launchBlocks("reduce", "reduce_block", outputs, op.ordinal(), address(x), address(out), outer, len, inner);
+        boolean blockEach = outputs < FEW_OUTPUTS && len > 64;
+        Launcher launch = launch("reduce", blockEach ? "reduce_block" : "reduce_thread")
+                .i(op.ordinal()).ptr(address(x)).ptr(address(out)).i(outer).i(len).i(inner);
+        if (blockEach) {
+            launch.blocks(outputs);
         } else {
-            kernels.launch("reduce", "reduce_thread", outputs, op.ordinal(), address(x), address(out), outer, len, inner);
+            launch.over(outputs);
         }
     }
 
@@ -167,31 +188,23 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void indexSelect(Storage x, Storage out, int outer, int len, int inner, int[] index) {
-        withIndex(index, len, device -> kernels.launch("index", "index_select", (long) outer * index.length * inner,
-                address(x), address(out), outer, len, inner, device, index.length));
+        indexed("index_select", x, out, outer, len, inner, index, (long) outer * index.length * inner);
     }
 
     @Override
     public void indexAdd(Storage src, Storage out, int outer, int len, int inner, int[] index) {
-        withIndex(index, len, device -> kernels.launch("index", "index_add", (long) outer * inner,
-                address(src), address(out), outer, len, inner, device, index.length));
+        indexed("index_add", src, out, outer, len, inner, index, (long) outer * inner);
     }
 
-    /** Copies the checked index list to the device for one launch. */
-    private void withIndex(int[] index, int len, LongConsumer launch) {
+    /** Launches an index kernel over {@code work} items with the device copy of the checked index list. */
+    private void indexed(String kernel, Storage in, Storage out, int outer, int len, int inner, int[] index, long work) {
         for (int i : index) {
             if (i < 0 || i >= len) throw new IndexOutOfBoundsException("index " + i + " out of range for length " + len);
         }
-        enter();
-        long bytes = 4L * Math.max(1, index.length);
-        long device = memory.allocate(bytes);
-        try (Arena arena = Arena.ofConfined()) {
-            driver.copyToDevice(device, arena.allocateFrom(JAVA_INT, index), 4L * index.length, stream);
-            launch.accept(device);
-        } finally {
-            // later users of this block are queued after the launch, on the same stream
-            memory.release(device, bytes);
-        }
+        Launcher launcher = enter();
+        long pin = address(in), pout = address(out);
+        indexLists.use(index, device -> launcher.start("index", kernel)
+                .ptr(pin).ptr(pout).i(outer).i(len).i(inner).ptr(device).i(index.length).over(work));
     }
 
     // ---- matrix multiplication -----------------------------------------------------------
@@ -218,16 +231,14 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void im2col(Storage x, Storage cols, ConvGeometry g) {
-        enter();
         long total = (long) g.n() * g.patchSize() * g.outputPixels();
-        kernels.launch("conv", "im2col", total, address(x), address(cols), geometry(g), (int) total);
+        launch("conv", "im2col").ptr(address(x)).ptr(address(cols)).ints(geometry(g)).i((int) total).over(total);
     }
 
     @Override
     public void col2im(Storage cols, Storage x, ConvGeometry g) {
-        enter();
         long total = (long) g.n() * g.c() * g.h() * g.w();
-        kernels.launch("conv", "col2im", total, address(cols), address(x), geometry(g), (int) total);
+        launch("conv", "col2im").ptr(address(cols)).ptr(address(x)).ints(geometry(g)).i((int) total).over(total);
     }
 
     /** The kernels' {@code struct Geometry}. */
@@ -239,35 +250,31 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void random(Distribution dist, Storage out, int n, long seed, long stream, long counter) {
-        enter();
-        kernels.launch("random", "philox_fill", (n + 3L) / 4, dist == Distribution.NORMAL ? 1 : 0, address(out), n,
-                seed, stream, counter);
+        launch("random", "philox_fill").i(dist == Distribution.NORMAL ? 1 : 0).ptr(address(out)).i(n)
+                .l(seed).l(stream).l(counter).over((n + 3L) / 4);
     }
 
     @Override
     public void adam(Storage param, Storage grad, Storage m, Storage v, int n, float decay, float gradDecay, float w1,
                      float beta2, float w2, float stepSize, float bias2Sqrt, float eps) {
-        enter();
-        kernels.launch("optim", "adam", n, address(param), address(grad), address(m), address(v), n, decay, gradDecay,
-                w1, beta2, w2, stepSize, bias2Sqrt, eps);
+        launch("optim", "adam").ptr(address(param)).ptr(address(grad)).ptr(address(m)).ptr(address(v)).i(n)
+                .f(decay).f(gradDecay).f(w1).f(beta2).f(w2).f(stepSize).f(bias2Sqrt).f(eps).over(n);
     }
 
     @Override
     public void sgd(Storage param, Storage grad, Storage momentumBuffer, int n, float lr, float momentum,
                     float dampening, float weightDecay, boolean nesterov, boolean firstStep) {
-        enter();
         long buffer = momentum != 0 ? address(momentumBuffer) : 0L;
-        kernels.launch("optim", "sgd", n, address(param), address(grad), buffer, n, lr, momentum,
-                (float) (1 - (double) dampening), weightDecay, nesterov ? 1 : 0, firstStep ? 1 : 0);
+        launch("optim", "sgd").ptr(address(param)).ptr(address(grad)).ptr(buffer).i(n).f(lr).f(momentum)
+                .f((float) (1 - (double) dampening)).f(weightDecay).i(nesterov ? 1 : 0).i(firstStep ? 1 : 0).over(n);
     }
 
     @Override
     public void rmsprop(Storage param, Storage grad, Storage squareAvg, Storage momentumBuffer, int n, float lr,
                         float alpha, float eps, float weightDecay, float momentum) {
-        enter();
         long buffer = momentum > 0 ? address(momentumBuffer) : 0L;
-        kernels.launch("optim", "rmsprop", n, address(param), address(grad), address(squareAvg), buffer, n, lr, alpha,
-                (float) (1 - (double) alpha), eps, weightDecay, momentum);
+        launch("optim", "rmsprop").ptr(address(param)).ptr(address(grad)).ptr(address(squareAvg)).ptr(buffer).i(n)
+                .f(lr).f(alpha).f((float) (1 - (double) alpha)).f(eps).f(weightDecay).f(momentum).over(n);
     }
 
     // ---- whole-step graphs ----------------------------------------------------------------
@@ -275,8 +282,9 @@ public final class CudaBackend implements Backend {
     /**
      * Records everything {@code step} queues as one CUDA graph, to be replayed with
      * {@link CudaGraph#replay()}. The step must not wait for the GPU (no {@link #read}) nor copy
-     * from the host (no {@link #fromArray}, no index lists), and every value that changes from
-     * step to step must live in device memory that the host updates between replays.
+     * from the host (no {@link #fromArray}), nor select by index (an index list's device copy may
+     * leave its cache while the graph still reads it), and every value that changes from step to
+     * step must live in device memory that the host updates between replays.
      */
     public CudaGraph capture(Runnable step) {
         enter();

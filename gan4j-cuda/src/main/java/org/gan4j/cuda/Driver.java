@@ -235,10 +235,19 @@ final class Driver {
         }
     }
 
-    /** Launches a kernel on a 1-D grid; {@code params} is the array of pointers to each argument. */
+    /**
+     * Launches a kernel on a 1-D grid; {@code params} is the array of pointers to each argument.
+     * Called directly rather than through {@link #call}, whose lambda would be one allocation per launch.
+     */
     void launch(MemorySegment function, int blocks, int threads, int sharedBytes, MemorySegment stream, MemorySegment params) {
-        call("cuLaunchKernel", () -> (int) cuLaunchKernel.invokeExact(function, blocks, 1, 1, threads, 1, 1, sharedBytes,
-                stream, params, MemorySegment.NULL));
+        int result;
+        try {
+            result = (int) cuLaunchKernel.invokeExact(function, blocks, 1, 1, threads, 1, 1, sharedBytes, stream, params,
+                    MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        check(result, "cuLaunchKernel");
     }
 
     // ---- graphs ------------------------------------------------------------------------------

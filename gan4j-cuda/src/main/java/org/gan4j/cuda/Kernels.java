@@ -1,14 +1,8 @@
 package org.gan4j.cuda;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,35 +19,26 @@ import org.gan4j.io.AtomicFile;
 /**
  * The kernels: .cu resources compiled by NVRTC on first use, for the device's architecture,
  * with the PTX cached in {@code $GAN4J_HOME/cuda-cache} under a hash of source, options and
- * compiler, so later runs skip the compiler. Launches are 1-D grids of 256 threads; kernels
- * loop over their range (grid-stride), so the grid is capped.
+ * compiler, so later runs skip the compiler. {@link Launcher} launches them.
  */
 final class Kernels {
     /** Every kernel file; each is compiled with common.cuh in front. */
     static final List<String> FILES = List.of("elementwise", "reduce", "index", "conv", "random", "optim");
-    static final int THREADS = 256;
-    private static final int MAX_BLOCKS = 1 << 16;
     /** Product and sum round separately, as in Java, so results match the CPU backend's. */
     static final List<String> OPTIONS = List.of("--fmad=false", "--std=c++17");
-    /** The launch buffer: MAX_ARGS argument pointers, then the values, each at an 8-byte-aligned offset. */
-    private static final int MAX_ARGS = 16, PARAMS_BYTES = 2048;
 
     private final Driver driver;
     private final Nvrtc nvrtc;
     private final int computeCapability;
     private final Path cacheDir;
-    private final MemorySegment stream;
     private final Map<String, MemorySegment> modules = new ConcurrentHashMap<>();
     private final Map<String, MemorySegment> functions = new ConcurrentHashMap<>();
-    /** cuLaunchKernel copies the arguments before it returns, so one buffer serves every launch. */
-    private final MemorySegment params = Arena.ofAuto().allocate(PARAMS_BYTES, 8);
 
-    Kernels(Driver driver, Nvrtc nvrtc, int computeCapability, Path cacheDir, MemorySegment stream) {
+    Kernels(Driver driver, Nvrtc nvrtc, int computeCapability, Path cacheDir) {
         this.driver = driver;
         this.nvrtc = nvrtc;
         this.computeCapability = computeCapability;
         this.cacheDir = cacheDir;
-        this.stream = stream;
     }
 
     /** {@code $GAN4J_HOME/cuda-cache}, GAN4J_HOME defaulting to ~/.gan4j. */
@@ -77,50 +62,10 @@ final class Kernels {
         }
     }
 
-    /**
-     * Launches {@code kernel} (in {@code file}) over {@code work} items. Arguments: {@link Long}
-     * for device pointers and 64-bit integers, {@link Integer}, {@link Float}, and {@code int[]}
-     * for a struct of ints passed by value.
-     */
-    void launch(String file, String kernel, long work, Object... args) {
-        if (work <= 0) return;
-        launchBlocks(file, kernel, (int) Math.min(MAX_BLOCKS, (work + THREADS - 1) / THREADS), args);
-    }
-
-    /** Launches exactly {@code blocks} blocks of 256 threads. */
-    synchronized void launchBlocks(String file, String kernel, int blocks, Object... values) {
-        if (values.length > MAX_ARGS) throw new IllegalArgumentException(kernel + ": too many arguments");
-        MemorySegment function = functions.computeIfAbsent(kernel, k -> driver.function(module(file), k));
-        long at = ADDRESS.byteSize() * MAX_ARGS;
-        for (int i = 0; i < values.length; i++) {
-            MemorySegment slot = params.asSlice(at);
-            params.setAtIndex(ADDRESS, i, slot);
-            at += (put(slot, values[i]) + 7) & ~7;
-        }
-        driver.launch(function, blocks, THREADS, 0, stream, params);
-    }
-
-    /** Writes one argument's value; returns its size in bytes. */
-    private static long put(MemorySegment slot, Object arg) {
-        return switch (arg) {
-            case Long l -> {
-                slot.set(JAVA_LONG, 0, l);
-                yield 8;
-            }
-            case Integer i -> {
-                slot.set(JAVA_INT, 0, i);
-                yield 4;
-            }
-            case Float f -> {
-                slot.set(JAVA_FLOAT, 0, f);
-                yield 4;
-            }
-            case int[] struct -> {
-                MemorySegment.copy(struct, 0, slot, JAVA_INT, 0, struct.length);
-                yield 4L * struct.length;
-            }
-            default -> throw new IllegalArgumentException("no kernel argument of type " + arg.getClass().getName());
-        };
+    /** The kernel's function handle, its file compiled and loaded on first use. */
+    MemorySegment function(String file, String kernel) {
+        MemorySegment function = functions.get(kernel);   // no capturing lambda on the path taken every launch
+        return function != null ? function : functions.computeIfAbsent(kernel, k -> driver.function(module(file), k));
     }
 
     private MemorySegment module(String file) {

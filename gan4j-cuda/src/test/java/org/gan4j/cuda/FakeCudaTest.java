@@ -2,6 +2,7 @@ package org.gan4j.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,14 +18,18 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.gan4j.tensor.BackendUnavailableException;
 import org.gan4j.tensor.BinaryOp;
+import org.gan4j.tensor.ReduceOp;
 import org.gan4j.tensor.Storage;
 import org.gan4j.tensor.UnaryOp;
 import org.gan4j.tensor.cpu.CpuBackend;
@@ -80,10 +85,12 @@ class FakeCudaTest {
 
     /** Calls a no-argument function of one fake library. */
     private static Object probe(Path dir, String library, String function, MemoryLayout result) throws Throwable {
-        MethodHandle h = Linker.nativeLinker().downcallHandle(
-                SymbolLookup.libraryLookup(dir.resolve(library), Arena.global()).find(function).orElseThrow(),
-                FunctionDescriptor.of(result));
-        return h.invoke();
+        return fakeFunction(dir, library, function, FunctionDescriptor.of(result)).invoke();
+    }
+
+    private static MethodHandle fakeFunction(Path dir, String library, String name, FunctionDescriptor type) {
+        return Linker.nativeLinker().downcallHandle(
+                SymbolLookup.libraryLookup(dir.resolve(library), Arena.global()).find(name).orElseThrow(), type);
     }
 
     private static int counter(String library, String function) throws Throwable {
@@ -150,16 +157,21 @@ class FakeCudaTest {
     }
 
     @Test
-    void misuseIsNamed() {
+    void misuseIsNamed() throws Throwable {
         var e = assertThrows(BackendUnavailableException.class,
                 () -> CudaBackendProvider.start(List.of(good), 1, false, tmp.resolve("kernel-cache")));
         assertEquals("GAN4J_CUDA_DEVICE=1 but only 1 CUDA device(s) found", e.getMessage());
 
         CudaBackend gpu = start(good);
         Storage out = gpu.allocate(4);
+        int launches = counter("libcuda.so.1", "fake_launches");
         var foreign = assertThrows(IllegalArgumentException.class,
                 () -> gpu.unary(UnaryOp.NEG, 0f, new CpuBackend(1).allocate(4), out, 4));
         assertEquals("the cuda backend cannot use a org.gan4j.tensor.cpu.CpuStorage storage", foreign.getMessage());
+        assertEquals(launches, counter("libcuda.so.1", "fake_launches"), "nothing launched");
+        gpu.unary(UnaryOp.ABS, 0f, out, out, 3);
+        assertEquals(UnaryOp.ABS.ordinal(), paramWord(0), "the abandoned launch's arguments are gone");
+        assertEquals(3, paramWord(4));
         var index = assertThrows(IndexOutOfBoundsException.class,
                 () -> gpu.indexSelect(gpu.allocate(8), out, 1, 2, 4, new int[] {0, 2}));
         assertEquals("index 2 out of range for length 2", index.getMessage());
@@ -212,7 +224,8 @@ class FakeCudaTest {
 
     @Test
     void launchesPassArgumentsAndCompileOncePerSource() throws Throwable {
-        CudaBackend gpu = start(good);
+        Path cache = tmp.resolve("own-kernel-cache");   // empty, whichever tests compiled before
+        CudaBackend gpu = CudaBackendProvider.start(List.of(good), 0, false, cache);
         int compiles = counter("libnvrtc.so.13", "fake_compiles");
         int launches = counter("libcuda.so.1", "fake_launches");
         Storage x = gpu.allocate(1000), out = gpu.allocate(1000);
@@ -231,12 +244,12 @@ class FakeCudaTest {
         assertEquals("binary", lastKernel());
         assertEquals(1, paramWord(1), "the walk struct, merged to rank 1");
         int afterFirst = counter("libnvrtc.so.13", "fake_compiles");
-        assertTrue(afterFirst <= compiles + 1, "one file, compiled at most once");
+        assertEquals(compiles + 1, afterFirst, "one file, compiled once");
 
-        CudaBackend again = start(good);   // a new process would find the PTX in the cache
+        CudaBackend again = CudaBackendProvider.start(List.of(good), 0, false, cache);   // as a new process would
         again.unary(UnaryOp.NEG, 0f, again.allocate(4), again.allocate(4), 4);
-        assertEquals(afterFirst, counter("libnvrtc.so.13", "fake_compiles"), "served from " + tmp.resolve("kernel-cache"));
-        try (var files = Files.list(tmp.resolve("kernel-cache"))) {
+        assertEquals(afterFirst, counter("libnvrtc.so.13", "fake_compiles"), "served from " + cache);
+        try (var files = Files.list(cache)) {
             assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("elementwise-")));
         }
 
@@ -248,11 +261,90 @@ class FakeCudaTest {
         assertEquals(graphs + 2, counter("libcuda.so.1", "fake_graph_launches"));
     }
 
+    @Test
+    void contextIsMadeCurrentOncePerThread() throws Throwable {
+        CudaBackend gpu = start(good);
+        Storage x = gpu.allocate(16);
+        int sets = counter("libcuda.so.1", "fake_context_sets");
+        Runnable ops = () -> {
+            for (int i = 0; i < 50; i++) gpu.unary(UnaryOp.NEG, 0f, x, x, 16);
+        };
+        ops.run();
+        assertEquals(sets, counter("libcuda.so.1", "fake_context_sets"), "the starting thread has the context already");
+        ExecutorService a = Executors.newSingleThreadExecutor(), b = Executors.newSingleThreadExecutor();
+        try {
+            for (int round = 0; round < 3; round++) {
+                a.submit(ops).get();
+                b.submit(ops).get();
+                ops.run();
+            }
+        } finally {
+            a.shutdown();
+            b.shutdown();
+        }
+        assertEquals(sets + 2, counter("libcuda.so.1", "fake_context_sets"), "once for each new thread, not per op");
+    }
+
+    @Test
+    void anIndexListIsCopiedToTheDeviceOncePerContents() throws Throwable {
+        CudaBackend gpu = start(good);
+        Storage x = gpu.allocate(8), out = gpu.allocate(6), grad = gpu.allocate(8);
+        int[] index = {3, 0, 3};
+        int copies = counter("libcuda.so.1", "fake_copies_to_device");
+        for (int i = 0; i < 3; i++) gpu.indexSelect(x, out, 1, 4, 2, index);
+        gpu.indexAdd(out, grad, 1, 4, 2, index);   // the gradient's list
+        gpu.indexSelect(x, out, 1, 4, 2, index.clone());
+        assertEquals(copies + 1, counter("libcuda.so.1", "fake_copies_to_device"));
+        assertArrayEquals(index, deviceIndex(3));
+
+        index[1] = 2;   // the caller reuses its array: a new list, never the stale copy
+        gpu.indexSelect(x, out, 1, 4, 2, index);
+        assertEquals(copies + 2, counter("libcuda.so.1", "fake_copies_to_device"));
+        assertArrayEquals(new int[] {3, 2, 3}, deviceIndex(3));
+
+        // the least recently used lists leave once MAX_LISTS others came after them
+        Storage pair = gpu.allocate(2);
+        for (int i = 0; i < IndexLists.MAX_LISTS; i++) gpu.indexSelect(x, pair, 1, 8, 1, new int[] {i % 8, i / 8});
+        copies = counter("libcuda.so.1", "fake_copies_to_device");
+        gpu.indexSelect(x, pair, 1, 8, 1, new int[] {0, 0});
+        assertEquals(copies, counter("libcuda.so.1", "fake_copies_to_device"), "the oldest of the latest MAX_LISTS stays");
+        gpu.indexSelect(x, out, 1, 4, 2, new int[] {3, 2, 3});
+        assertEquals(copies + 1, counter("libcuda.so.1", "fake_copies_to_device"), "an evicted one is copied again");
+        assertArrayEquals(new int[] {3, 2, 3}, deviceIndex(3));
+    }
+
+    /** The index list the last index launch read: its sixth argument points to it. */
+    private static int[] deviceIndex(int length) throws Throwable {
+        assertEquals(length, paramWord(6));
+        return MemorySegment.ofAddress(paramLong(5)).reinterpret(4L * length).toArray(JAVA_INT);
+    }
+
+    @Test
+    void aLaunchAllocatesNothingOnTheJavaHeap() {
+        CudaBackend gpu = start(good);
+        Storage x = gpu.allocate(1000), sums = gpu.allocate(10);
+        Runnable launches = () -> {
+            for (int i = 0; i < 10_000; i++) {
+                gpu.unary(UnaryOp.SIGMOID, 0f, x, x, 1000);
+                gpu.reduce(ReduceOp.SUM, x, sums, 10, 100, 1);
+                gpu.adam(x, x, x, x, 1000, 0.9f, 0.1f, 0.999f, 0.001f, 0.001f, 0.01f, 0.1f, 1e-8f);
+            }
+        };
+        launches.run();   // compiles the kernels, makes the handles
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        launches.run();
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // boxed arguments and an Object[] per launch would be over 100 bytes each time
+        assertTrue(allocated < 30_000, allocated + " bytes allocated by 30,000 launches");
+    }
+
     private static int paramWord(int i) throws Throwable {
-        MethodHandle h = Linker.nativeLinker().downcallHandle(
-                SymbolLookup.libraryLookup(good.resolve("libcuda.so.1"), Arena.global()).find("fake_param_word").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        return (int) h.invoke(i);
+        return (int) fakeFunction(good, "libcuda.so.1", "fake_param_word", FunctionDescriptor.of(JAVA_INT, JAVA_INT)).invoke(i);
+    }
+
+    private static long paramLong(int i) throws Throwable {
+        return (long) fakeFunction(good, "libcuda.so.1", "fake_param_long", FunctionDescriptor.of(JAVA_LONG, JAVA_INT)).invoke(i);
     }
 
     private static String lastKernel() throws Throwable {

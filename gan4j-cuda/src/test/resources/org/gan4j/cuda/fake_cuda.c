@@ -7,20 +7,23 @@
 
 typedef unsigned long long devptr;
 
-static int launches, compiles, graph_launches, math_mode = -1;
+static int launches, compiles, graph_launches, context_sets, copies_to_device, math_mode = -1;
 static unsigned last_blocks, last_threads;
 static char last_kernel[64], last_options[512];
-static int param_words[16];
+static long long param_values[16];
 
 int fake_launches(void) { return launches; }
 int fake_compiles(void) { return compiles; }
 int fake_graph_launches(void) { return graph_launches; }
+int fake_context_sets(void) { return context_sets; }
+int fake_copies_to_device(void) { return copies_to_device; }
 int fake_math_mode(void) { return math_mode; }
 unsigned fake_last_blocks(void) { return last_blocks; }
 unsigned fake_last_threads(void) { return last_threads; }
 const char *fake_last_kernel(void) { return last_kernel; }
 const char *fake_last_options(void) { return last_options; }
-int fake_param_word(int i) { return param_words[i]; }
+int fake_param_word(int i) { return (int) param_values[i]; }
+long long fake_param_long(int i) { return param_values[i]; }
 
 /* ---- driver ---- */
 int cuGetErrorName(int e, const char **s) { if (e != 100) return 1; *s = "CUDA_ERROR_NO_DEVICE"; return 0; }
@@ -38,12 +41,12 @@ int cuDeviceGet(int *d, int ordinal) { *d = ordinal; return 0; }
 int cuDeviceGetName(char *name, int len, int d) { strncpy(name, "Fake GPU", len); return 0; }
 int cuDeviceGetAttribute(int *v, int attribute, int d) { *v = attribute == 75 ? 9 : 0; return 0; }
 int cuDevicePrimaryCtxRetain(void **ctx, int d) { *ctx = (void *) 0x10; return 0; }
-int cuCtxSetCurrent(void *ctx) { return ctx == (void *) 0x10 ? 0 : 1; }
+int cuCtxSetCurrent(void *ctx) { context_sets++; return ctx == (void *) 0x10 ? 0 : 1; }
 int cuStreamCreate(void **s, unsigned flags) { *s = (void *) 0x20; return 0; }
 int cuStreamSynchronize(void *s) { return s == (void *) 0x20 ? 0 : 1; }
 int cuMemAlloc_v2(devptr *p, size_t bytes) { void *m = malloc(bytes); if (!m) return 2; *p = (devptr) m; return 0; }
 int cuMemFree_v2(devptr p) { free((void *) p); return 0; }
-int cuMemcpyHtoDAsync_v2(devptr d, const void *s, size_t n, void *st) { memcpy((void *) d, s, n); return 0; }
+int cuMemcpyHtoDAsync_v2(devptr d, const void *s, size_t n, void *st) { copies_to_device++; memcpy((void *) d, s, n); return 0; }
 int cuMemcpyDtoHAsync_v2(void *d, devptr s, size_t n, void *st) { memcpy(d, (void *) s, n); return 0; }
 int cuMemcpyDtoDAsync_v2(devptr d, devptr s, size_t n, void *st) { memmove((void *) d, (void *) s, n); return 0; }
 int cuMemsetD32Async(devptr d, unsigned v, size_t n, void *st) {
@@ -60,8 +63,9 @@ int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
     strncpy(last_kernel, (const char *) f, sizeof last_kernel - 1);
     last_blocks = gx;
     last_threads = bx;
-    /* every gan4j kernel takes at least five arguments; the first word of each of those is kept */
-    for (int i = 0; i < 5; i++) memcpy(&param_words[i], params[i], sizeof(int));
+    /* the first 8 bytes of each argument (and of leftovers from longer earlier launches: the
+     * caller's buffer only ever points into itself, so any non-null pointer can be read) */
+    for (int i = 0; i < 16 && params[i]; i++) memcpy(&param_values[i], params[i], sizeof(long long));
     return 0;
 }
 #endif

@@ -32,6 +32,7 @@ final class Exchange {
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern VERSION = Pattern.compile("HTTP/\\d\\.\\d");
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH);
 
     /** A request answered by the server itself, before any handler: its status and why. */
     static final class Refusal extends RuntimeException {
@@ -86,9 +87,9 @@ final class Exchange {
     static Exchange read(HttpServer.ClientInput in, OutputStream out, HttpServer.Limits limits) throws IOException {
         try {
             String line;
-            Refusal longLine = new Refusal(414, "request line longer than " + limits.maxLineBytes() + " bytes");
-            do line = line(in, limits.maxLineBytes(), longLine);
-            while (line.isEmpty());   // blank lines before a request are allowed
+            do line = line(in, limits.maxLineBytes());
+            while (line != null && line.isEmpty());   // blank lines before a request are allowed
+            if (line == null) throw new Refusal(414, "request line longer than " + limits.maxLineBytes() + " bytes");
             String[] parts = line.split(" ", -1);
             if (parts.length != 3 || !TOKEN.matcher(parts[0]).matches() || !VERSION.matcher(parts[2]).matches()) {
                 throw new Refusal(400, "malformed request line: want METHOD TARGET HTTP/1.1, separated by single spaces");
@@ -96,18 +97,7 @@ final class Exchange {
             boolean http11 = parts[2].equals("HTTP/1.1");
             if (!http11 && !parts[2].equals("HTTP/1.0")) throw new Refusal(505, "HTTP version " + parts[2] + " not supported; use HTTP/1.1");
             URI uri = target(parts[1]);
-
-            Map<String, String> headers = new HashMap<>();
-            Refusal largeHeaders = new Refusal(431, "request headers larger than " + limits.maxHeaderBytes() + " bytes");
-            int headerBytes = 0;
-            for (String h; !(h = line(in, limits.maxHeaderBytes() - headerBytes, largeHeaders)).isEmpty(); ) {
-                headerBytes += h.length() + 2;
-                int colon = h.indexOf(':');
-                if (colon < 1 || !TOKEN.matcher(h.substring(0, colon)).matches()) throw new Refusal(400, "malformed header line: want Name: value");
-                String value = h.substring(colon + 1).strip();
-                if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) throw new Refusal(400, "control character in header " + h.substring(0, colon));
-                headers.merge(h.substring(0, colon).toLowerCase(Locale.ROOT), value, (a, b) -> a + ", " + b);
-            }
+            Map<String, String> headers = headers(in, limits.maxHeaderBytes());
             if (headers.containsKey("transfer-encoding")) throw new Refusal(411, "a request body needs a Content-Length (chunked request bodies are not accepted)");
             String declared = headers.getOrDefault("content-length", "0");
             if (!declared.matches("\\d{1,18}")) throw new Refusal(400, "malformed Content-Length '" + declared + "'");
@@ -123,7 +113,23 @@ final class Exchange {
             throw e;
         } catch (SocketTimeoutException e) {
             if (in.consumed() == 0) return null;   // idle past the deadline
-            throw new Refusal(408, "request not received within the time allowed");
+            throw new Refusal(408, "request not received whole within " + limits.requestTimeout().toMillis() + " ms");
+        }
+    }
+
+    /** The header lines up to the blank one, names in lower case; several of one name joined by ", ". */
+    private static Map<String, String> headers(InputStream in, int maxBytes) throws IOException {
+        Map<String, String> headers = new HashMap<>();
+        for (int bytes = 0; ; ) {
+            String h = line(in, maxBytes - bytes);
+            if (h == null) throw new Refusal(431, "request headers larger than " + maxBytes + " bytes");
+            if (h.isEmpty()) return headers;
+            bytes += h.length() + 2;
+            int colon = h.indexOf(':');
+            if (colon < 1 || !TOKEN.matcher(h.substring(0, colon)).matches()) throw new Refusal(400, "malformed header line: want Name: value");
+            String name = h.substring(0, colon), value = h.substring(colon + 1).strip();
+            if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) throw new Refusal(400, "control character in header " + name);
+            headers.merge(name.toLowerCase(Locale.ROOT), value, (a, b) -> a + ", " + b);
         }
     }
 
@@ -142,15 +148,12 @@ final class Exchange {
         return uri;
     }
 
-    /**
-     * One line without its CR LF (a bare LF also ends it), bytes as ISO-8859-1 characters;
-     * {@code tooLong} when it is longer than {@code max} bytes.
-     */
-    private static String line(InputStream in, int max, Refusal tooLong) throws IOException {
+    /** One line without its CR LF (a bare LF also ends it), bytes as ISO-8859-1 characters; null when longer than {@code max} bytes. */
+    private static String line(InputStream in, int max) throws IOException {
         StringBuilder line = new StringBuilder();
         for (int b; (b = in.read()) != '\n'; ) {
             if (b < 0) throw new EOFException("connection closed inside a request");
-            if (line.length() >= max) throw tooLong;
+            if (line.length() >= max) return null;
             line.append((char) b);
         }
         int end = line.length() - (!line.isEmpty() && line.charAt(line.length() - 1) == '\r' ? 1 : 0);
@@ -208,7 +211,7 @@ final class Exchange {
         answered = true;
         if (body.left > 0) keepAlive = false;   // the unread rest of the body would be taken for the next request
         StringBuilder h = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
-        h.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
+        h.append("Date: ").append(HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
         h.append("Content-Type: ").append(type).append("\r\n");
         answerHeaders.forEach((name, value) -> h.append(name).append(": ").append(value).append("\r\n"));
         if (length >= 0) h.append("Content-Length: ").append(length).append("\r\n");

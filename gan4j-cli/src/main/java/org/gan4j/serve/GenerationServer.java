@@ -33,8 +33,9 @@ import org.gan4j.tensor.Tensor;
  * GET /healthz                                             200 while the generation worker runs
  * GET /metrics                                             Prometheus text: requests, latency, images
  * </pre>
- * Every bad parameter gets a 400 with a JSON error naming it; a full queue or a request that
- * waited longer than the timeout gets a 503 with Retry-After.
+ * Every bad parameter gets a 400 with a JSON error naming it (a request that does not parse at
+ * all, one from {@link HttpServer}); a full queue or a request that waited longer than the
+ * timeout gets a 503 with Retry-After.
  */
 public final class GenerationServer implements AutoCloseable {
 

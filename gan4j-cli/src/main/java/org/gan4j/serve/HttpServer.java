@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * request line, the header section, the time a request may take to arrive and the time one write
  * may wait for a client that does not read. A request it cannot parse (a bad percent-escape, a
  * space or control character in the target, an over-long line) never reaches a handler: it is
- * answered here with a JSON error, as the handlers answer theirs.
+ * answered here with a JSON error, {"error": ...}.
  */
 final class HttpServer implements AutoCloseable {
 

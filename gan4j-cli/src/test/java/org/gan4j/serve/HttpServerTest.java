@@ -139,6 +139,7 @@ class HttpServerTest {
             assertEquals("GET /echo n=1 ", first.text());
             assertEquals("yes", first.headers().get("x-echo"));
             assertNull(first.headers().get("connection"));
+            assertTrue(first.headers().get("date").matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT"), first.headers().get("date"));
             http.send("POST /echo?n=2 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
             assertEquals("POST /echo n=2 hello", http.read().text());
             // two requests in one write (pipelined), the last one closing the connection

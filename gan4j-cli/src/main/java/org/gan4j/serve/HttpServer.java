@@ -83,6 +83,7 @@ final class HttpServer implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket socket = listener.accept();
+                connections.add(socket);   // before its thread starts, so that close() finds it
                 Thread.ofVirtual().start(() -> serve(socket));
             } catch (IOException e) {
                 // closed by close(), or a connection that failed while being accepted
@@ -92,7 +93,6 @@ final class HttpServer implements AutoCloseable {
 
     /** Answers the requests of one connection in turn until either side ends it. */
     private void serve(Socket socket) {
-        connections.add(socket);
         try (socket) {
             socket.setTcpNoDelay(true);
             ClientInput in = new ClientInput(socket);

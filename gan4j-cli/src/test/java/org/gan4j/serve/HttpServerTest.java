@@ -199,7 +199,7 @@ class HttpServerTest {
         try (RawHttp http = new RawHttp(port)) {   // the deadline is for the whole request, however closely its bytes follow each other
             for (byte b : "GET /echo HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)) {
                 http.send(new byte[] {b});
-                Thread.sleep(50);
+                Thread.sleep(20);
             }
             assertJsonError(408, http.read(), "a trickle");
         } catch (IOException e) {

@@ -1,7 +1,5 @@
 package org.gan4j.serve;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The training dashboard: one page that follows every run in a runs folder live over
@@ -28,56 +24,35 @@ public final class Dashboard implements AutoCloseable {
 
     private final RunsFolder runs;
     private final HttpServer server;
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean open = true;
 
-    private Dashboard(RunsFolder runs, HttpServer server) {
+    private Dashboard(RunsFolder runs, String host, int port) throws IOException {
         this.runs = runs;
-        this.server = server;
+        this.server = HttpServer.start(host, port, HttpServer.Limits.defaults(), this::route);
     }
 
     /** Starts serving {@code runsDir} on host:port (port 0 picks a free one). */
     public static Dashboard start(Path runsDir, String host, int port) {
         RunsFolder runs = new RunsFolder(runsDir);
-        HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 0);
+            return new Dashboard(runs, host, port);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
         }
-        Dashboard d = new Dashboard(runs, server);
-        server.setExecutor(d.threads);
-        server.createContext("/", d::handle);
-        server.start();
-        return d;
     }
 
     public URI uri() {
-        InetSocketAddress a = server.getAddress();
+        InetSocketAddress a = server.address();
         String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
         return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/");
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            try {
-                route(ex);
-            } catch (IOException e) {
-                // the browser went away mid-answer: nothing to tell it
-            } catch (RuntimeException e) {
-                // answered while the exchange is still open: closing it first would drop the connection instead
-                if (ex.getResponseCode() == -1) sendText(ex, 500, "internal error: " + e);
-                throw e;
-            }
-        }
-    }
-
-    private void route(HttpExchange ex) throws IOException {
-        if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+    private void route(Exchange ex) throws IOException {
+        if (!ex.method().equals("GET") && !ex.method().equals("HEAD")) {
             sendText(ex, 405, "only GET");
             return;
         }
-        String path = ex.getRequestURI().getRawPath();
+        String path = ex.uri().getRawPath();
         switch (path) {
             case "/", "/index.html" -> sendResource(ex, "dashboard.html", TYPES.get("html"));
             case "/dashboard.js" -> sendResource(ex, "dashboard.js", TYPES.get("js"));
@@ -90,7 +65,7 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
-    private void sendRunFile(HttpExchange ex, String rawPath) throws IOException {
+    private void sendRunFile(Exchange ex, String rawPath) throws IOException {
         Path file;
         try {
             file = runs.file(rawPath);
@@ -103,20 +78,20 @@ public final class Dashboard implements AutoCloseable {
             return;
         }
         String name = file.getFileName().toString();
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        Http.send(ex, 200, TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1), "application/octet-stream"), Files.readAllBytes(file));
+        ex.answerHeader("Cache-Control", "no-cache");
+        ex.send(200, TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1), "application/octet-stream"), Files.readAllBytes(file));
     }
 
-    private void sendChartJs(HttpExchange ex) throws IOException {
+    private void sendChartJs(Exchange ex) throws IOException {
         Properties pom = new Properties();
         try (InputStream in = resource(CHART_JS_POM)) {
             pom.load(in);
         }
-        Http.send(ex, 200, TYPES.get("js"), resourceBytes("META-INF/resources/webjars/chart.js/" + pom.getProperty("version") + "/dist/chart.umd.js"));
+        ex.send(200, TYPES.get("js"), resourceBytes("META-INF/resources/webjars/chart.js/" + pom.getProperty("version") + "/dist/chart.umd.js"));
     }
 
-    private void sendResource(HttpExchange ex, String name, String type) throws IOException {
-        Http.send(ex, 200, type, resourceBytes("org/gan4j/serve/" + name));
+    private void sendResource(Exchange ex, String name, String type) throws IOException {
+        ex.send(200, type, resourceBytes("org/gan4j/serve/" + name));
     }
 
     private static InputStream resource(String name) {
@@ -131,15 +106,14 @@ public final class Dashboard implements AutoCloseable {
         }
     }
 
-    private static void sendText(HttpExchange ex, int status, String text) throws IOException {
-        Http.send(ex, status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
+    private static void sendText(Exchange ex, int status, String text) throws IOException {
+        ex.send(status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Stops the server; open event streams end within one poll. */
     @Override
     public void close() {
         open = false;
-        server.stop(0);
-        threads.shutdownNow();
+        server.close();
     }
 }

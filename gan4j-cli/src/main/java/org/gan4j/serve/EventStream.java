@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -37,11 +36,11 @@ final class EventStream {
     }
 
     private final RunsFolder runs;
-    private final HttpExchange exchange;
+    private final Exchange exchange;
     private final BooleanSupplier serverOpen;
     private final Map<String, Seen> seen = new HashMap<>();
 
-    EventStream(RunsFolder runs, HttpExchange exchange, BooleanSupplier serverOpen) {
+    EventStream(RunsFolder runs, Exchange exchange, BooleanSupplier serverOpen) {
         this.runs = runs;
         this.exchange = exchange;
         this.serverOpen = serverOpen;
@@ -49,10 +48,8 @@ final class EventStream {
 
     /** Streams until the browser goes away (the write fails) or the server closes. */
     void run() throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        exchange.sendResponseHeaders(200, 0);
-        try (OutputStream out = exchange.getResponseBody()) {
+        exchange.answerHeader("Cache-Control", "no-cache");
+        try (OutputStream out = exchange.stream(200, "text/event-stream; charset=utf-8")) {
             long lastWrite = 0;
             while (serverOpen.getAsBoolean()) {
                 StringBuilder batch = new StringBuilder();

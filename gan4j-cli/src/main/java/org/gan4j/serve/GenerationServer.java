@@ -2,12 +2,9 @@ package org.gan4j.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,8 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -31,15 +26,16 @@ import org.gan4j.run.TrainedGenerator;
 import org.gan4j.tensor.Tensor;
 
 /**
- * Samples from a trained generator over HTTP (JDK server, one virtual thread per request):
+ * Samples from a trained generator over HTTP (one virtual thread per connection):
  * <pre>
  * GET /v1/generate?count=N&seed=S&class=C&format=png|json   a PNG grid, or the samples as JSON arrays
  * GET /v1/model                                            what the model is and the service's limits
  * GET /healthz                                             200 while the generation worker runs
  * GET /metrics                                             Prometheus text: requests, latency, images
  * </pre>
- * Every bad parameter gets a 400 with a JSON error naming it; a full queue or a request that
- * waited longer than the timeout gets a 503 with Retry-After.
+ * Every bad parameter gets a 400 with a JSON error naming it (a request that does not parse at
+ * all, one from {@link HttpServer}); a full queue or a request that waited longer than the
+ * timeout gets a 503 with Retry-After.
  */
 public final class GenerationServer implements AutoCloseable {
 
@@ -63,34 +59,27 @@ public final class GenerationServer implements AutoCloseable {
     private final Limits limits;
     private final GenerationMetrics metrics = new GenerationMetrics();
     private final GenerationQueue queue;
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpServer server;
 
-    private GenerationServer(TrainedGenerator model, InetSocketAddress address, Limits limits) throws IOException {
+    private GenerationServer(TrainedGenerator model, String host, int port, Limits limits) throws IOException {
         this.model = model;
         this.limits = limits;
         this.queue = new GenerationQueue(model.generator(), limits.maxBatch(), limits.queueCapacity(), metrics);
         metrics.queueDepth(queue::waiting);
-        this.server = HttpServer.create(address, 1024);
-        server.createContext("/", this::handle);
-        server.setExecutor(threads);
-        server.start();
+        this.server = HttpServer.start(host, port, HttpServer.Limits.defaults(), this::handle);
     }
 
     /** Starts serving {@code model} (in evaluation mode) on host:port; port 0 picks a free port. */
     public static GenerationServer start(TrainedGenerator model, String host, int port, Limits limits) {
-        // a client that sends its request too slowly, or never reads the answer, is cut off (seconds)
-        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "30"));
-        System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "120"));
         try {
-            return new GenerationServer(model, new InetSocketAddress(host, port), limits);
+            return new GenerationServer(model, host, port, limits);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.address().getPort();
     }
 
     public GenerationMetrics metrics() {
@@ -119,9 +108,9 @@ public final class GenerationServer implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange ex) throws IOException {
+    private void handle(Exchange ex) throws IOException {
         long start = System.nanoTime();
-        String path = ex.getRequestURI().getPath();
+        String path = ex.uri().getPath();
         Answer answer;
         try {
             answer = answer(ex, path);
@@ -130,20 +119,20 @@ public final class GenerationServer implements AutoCloseable {
         } catch (RuntimeException e) {
             answer = error(500, null, "internal error: " + e);
         }
-        try (ex) {
-            answer.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-            Http.send(ex, answer.status(), answer.contentType(), answer.body());
+        try {
+            answer.headers().forEach(ex::answerHeader);
+            ex.send(answer.status(), answer.contentType(), answer.body());
         } finally {
             metrics.request(PATHS.contains(path) ? path : "other", answer.status(), (System.nanoTime() - start) / 1e9);
         }
     }
 
-    private Answer answer(HttpExchange ex, String path) throws IOException {
+    private Answer answer(Exchange ex, String path) throws IOException {
         if (!PATHS.contains(path)) throw new HttpError(404, null, "no such path " + path + " (known: " + String.join(", ", PATHS.stream().sorted().toList()) + ")");
-        String method = ex.getRequestMethod();
+        String method = ex.method();
         if (!method.equals("GET")) throw new HttpError(405, null, "method " + method + " not allowed; use GET");
-        readBody(ex.getRequestBody());
-        Map<String, String> params = query(ex.getRequestURI().getRawQuery());
+        readBody(ex.body());
+        Map<String, String> params = query(ex.uri().getRawQuery());
         return switch (path) {
             case "/v1/generate" -> generate(params);
             case "/v1/model" -> Answer.json(describe());
@@ -277,8 +266,7 @@ public final class GenerationServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
         queue.close();
-        threads.shutdown();
     }
 }

@@ -10,7 +10,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -73,14 +72,9 @@ class DashboardTest {
         return http.send(HttpRequest.newBuilder(dashboard.uri().resolve(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    /** Sends the request line exactly as given (no client-side normalization) and returns status line + body. */
-    private String raw(String target) throws IOException {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), dashboard.uri().getPort())) {
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+    /** GETs the target exactly as given (no client-side normalization). */
+    private RawHttp.Response raw(String target) throws IOException {
+        return RawHttp.get(dashboard.uri().getPort(), target);
     }
 
     @Test
@@ -113,13 +107,12 @@ class DashboardTest {
                 "/runs/a/%zz", "/runs/not-a-run/notes.txt", "/runs/a/samples/escape.png", "/../secret.txt", "/runs/" + tmp.resolve("secret.txt"),
                 "/runs/a/samples/./../../../secret.txt");
         for (String target : attempts) {
-            String answer = raw(target);
-            String status = answer.substring(0, answer.indexOf("\r\n"));
-            assertTrue(status.contains(" 400 ") || status.contains(" 404 "), target + " -> " + status);
-            assertFalse(answer.contains(SECRET), target + " leaked the file");
+            RawHttp.Response answer = raw(target);
+            assertTrue(answer.status() == 400 || answer.status() == 404, target + " -> " + answer.status());
+            assertFalse(answer.text().contains(SECRET), target + " leaked the file");
         }
-        assertTrue(raw("/runs/a/../a/config.json").startsWith("HTTP/1.1 400"), "'..' is refused even when it stays inside");
-        assertTrue(raw("/runs/a/config.json").startsWith("HTTP/1.1 200"));
+        assertEquals(400, raw("/runs/a/../a/config.json").status(), "'..' is refused even when it stays inside");
+        assertEquals(200, raw("/runs/a/config.json").status());
     }
 
     @Test
@@ -131,9 +124,9 @@ class DashboardTest {
         Files.createSymbolicLink(runs.resolve("b/metrics-copy.jsonl"), elsewhere.resolve("secret.txt"));
         Files.createSymbolicLink(runs.resolve("b/latest.png"), runs.resolve("b/samples/step-000002.png"));
         for (String target : List.of("/runs/linkedrun/secret.txt", "/runs/linkedrun/config.json", "/runs/b/metrics-copy.jsonl")) {
-            String answer = raw(target);
-            assertTrue(answer.startsWith("HTTP/1.1 404"), target + " -> " + answer);
-            assertFalse(answer.contains(SECRET), target + " leaked the file");
+            RawHttp.Response answer = raw(target);
+            assertEquals(404, answer.status(), target + " -> " + answer.text());
+            assertFalse(answer.text().contains(SECRET), target + " leaked the file");
         }
         assertEquals(List.of("a", "b"), new RunsFolder(runs).runs(), "a linked run directory is not a run of this folder");
         assertArrayEquals(PNG, get("/runs/b/latest.png").body(), "a link that stays inside its run is served");
@@ -143,6 +136,22 @@ class DashboardTest {
         try (Dashboard other = Dashboard.start(named, "127.0.0.1", 0)) {
             var config = http.send(HttpRequest.newBuilder(other.uri().resolve("/runs/a/config.json")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, config.statusCode());
+        }
+    }
+
+    @Test
+    void aRequestThatDoesNotParseGetsAJsonError() throws Exception {
+        for (String target : List.of("/runs/a/%zz", "/runs/a/config.json%", "/events?since=%g1", "/runs/a/con fig.json", "/runs/a/\u00e9", "/chart.js?a=|")) {
+            RawHttp.Response answer = raw(target);
+            assertEquals(400, answer.status(), target);
+            assertTrue(answer.json().get("error").asText().startsWith("malformed request"), target + " -> " + answer.text());
+        }
+        try (RawHttp http = new RawHttp(dashboard.uri().getPort())) {   // the page and its script on one connection
+            assertEquals(200, http.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").read().status());
+            RawHttp.Response head = http.send("HEAD /dashboard.js HTTP/1.1\r\nHost: localhost\r\n\r\n").head();
+            assertEquals(200, head.status());
+            assertEquals(get("/dashboard.js").body().length, Integer.parseInt(head.headers().get("content-length")));
+            assertEquals(404, http.send("GET /runs/a/nothing.png HTTP/1.1\r\nHost: localhost\r\n\r\n").read().status());
         }
     }
 

@@ -164,6 +164,23 @@ class GenerationServerTest {
     }
 
     @Test
+    void aRequestThatDoesNotParseIsA400WithAJsonError() throws Exception {
+        for (String target : List.of("/v1/generate?count=%zz", "/v1/generate?count=%", "/v1/%zzgenerate", "/v1/generate?count=1%2", "/v1/gene rate",
+                "/v1/generate?count=\u00e9", "/v1/generate?format=<png>")) {
+            var answer = RawHttp.get(server.port(), target);
+            assertEquals(400, answer.status(), target);
+            assertTrue(answer.json().get("error").asText().startsWith("malformed request"), target + " -> " + answer.text());
+        }
+        var escaped = RawHttp.get(server.port(), "/v1/generate?count=%3F");   // a valid escape reaches the parameter check
+        assertEquals("count", escaped.json().get("parameter").asText(), escaped.text());
+        try (RawHttp http = new RawHttp(server.port())) {   // keep-alive: a second request on the same connection
+            String request = "GET /v1/generate?count=2&seed=5&format=json HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            assertClose(direct(dcgan, 2, 5, null), samples(http.send(request).read().json()));
+            assertEquals("ok", http.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n").read().json().get("status").asText());
+        }
+    }
+
+    @Test
     void concurrentRequestsAreBatchedAndEachGetsItsOwnSamples() throws Exception {
         long batchesBefore = batches(server);
         List<CompletableFuture<HttpResponse<byte[]>>> pending = new ArrayList<>();

@@ -150,6 +150,37 @@ public final class Functional {
                 .reshape(s[0], s[1], s[2] * factor, s[3] * factor);
     }
 
+    /**
+     * The binomial low-pass filter [1, 2, 1]ᵀ·[1, 2, 1] / 16 as a [1, 1, 3, 3] kernel: what {@link #filteredDownsample}
+     * and {@link #filteredUpsample} smooth with, so that halving or doubling the resolution does not alias.
+     */
+    public static Tensor binomialFilter() {
+        float e = 1 / 16f, s = 2 / 16f, c = 4 / 16f;   // powers of two: exact in float
+        return Tensor.of(new float[] {e, s, e, s, c, s, e, s, e}, 1, 1, 3, 3);
+    }
+
+    /**
+     * 2× downsampling of [n, c, h, w] to [n, c, ⌈h/2⌉, ⌈w/2⌉]: every channel is filtered with the same fixed
+     * [1, 1, 3, 3] kernel (zero padding 1), then every second pixel is kept, in one strided convolution.
+     * The channels become images of one channel, so the ungrouped convolution serves every backend.
+     */
+    public static Tensor filteredDownsample(Tensor x, Tensor filter) {
+        int[] s = x.shape();
+        Tensor y = conv2d(x.reshape(s[0] * s[1], 1, s[2], s[3]), filter, null, 2, 1);
+        return y.reshape(s[0], s[1], y.size(2), y.size(3));
+    }
+
+    /**
+     * 2× upsampling of [n, c, h, w] to [n, c, 2h, 2w]: zeros inserted after every pixel, then every channel
+     * filtered with the fixed kernel times 4 (zero insertion keeps a quarter of the pixels), as one transposed
+     * convolution of stride 2. With the binomial filter, even pixels copy the input and odd ones average neighbours.
+     */
+    public static Tensor filteredUpsample(Tensor x, Tensor filter) {
+        int[] s = x.shape();
+        Tensor y = convTranspose2d(x.reshape(s[0] * s[1], 1, s[2], s[3]), filter.mul(4f), null, 2, 1, 1);
+        return y.reshape(s[0], s[1], 2 * s[2], 2 * s[3]);
+    }
+
     /** One-hot rows [indices.length, classes]. */
     public static Tensor oneHot(int[] indices, int classes) {
         float[] v = new float[indices.length * classes];

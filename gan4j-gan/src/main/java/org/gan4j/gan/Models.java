@@ -19,9 +19,10 @@ import org.gan4j.nn.Tanh;
 import org.gan4j.nn.Unflatten;
 import org.gan4j.tensor.Rng;
 
-/** The named architectures. Conv models get DCGAN's N(0, 0.02) initialisation. */
+/** The named architectures. The DCGANs get DCGAN's N(0, 0.02) initialisation, the residual models ({@link ResNets}) their own. */
 public final class Models {
-    public static final List<String> NAMES = List.of("mlp", "dcgan28", "dcgan64", "cgan-mlp", "cgan-dcgan28", "mlp2d");
+    public static final List<String> NAMES = List.of("mlp", "dcgan28", "dcgan64", "cgan-mlp", "cgan-dcgan28", "mlp2d", "resnet28",
+            "resnet64");
     /** The MLPs' hidden activations. */
     public static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu", "tanh");
     private static final int CLASSES = 10;
@@ -41,6 +42,8 @@ public final class Models {
             case "cgan-dcgan28" -> dcgan28(o, rng, true);
             case "dcgan64" -> dcgan64(o, rng);
             case "mlp2d" -> mlp2d(o, rng);
+            case "resnet28" -> ResNets.resnet28(o, rng);
+            case "resnet64" -> ResNets.resnet64(o, rng);
             default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         };
         if (c.spectralNorm()) SpectralNorm.applyTo(m.discriminator(), rng);
@@ -162,7 +165,7 @@ public final class Models {
     }
 
     /** D's last layer [n, features] → [n, 1], after the minibatch features the countermeasures ask for. */
-    private static Sequential head(Sequential d, int features, Countermeasures c, Rng rng) {
+    static Sequential head(Sequential d, int features, Countermeasures c, Rng rng) {
         if (c.minibatchStd()) {
             d.add(new MinibatchStdDev());
             features += 1;

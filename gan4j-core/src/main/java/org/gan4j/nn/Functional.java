@@ -36,7 +36,7 @@ public final class Functional {
         int[] xs = x.shape(), ws = weight.shape();
         ConvGeometry g = new ConvGeometry(xs[0], xs[1], xs[2], xs[3], ws[2], ws[3], stride, stride, padding, padding,
                 (xs[2] + 2 * padding - ws[2]) / stride + 1, (xs[3] + 2 * padding - ws[3]) / stride + 1);
-        Tensor cols = x.unfold(g);                                           // [n, cin·kh·kw, oh·ow]
+        Tensor cols = patches(x, g);                                         // [n, cin·kh·kw, oh·ow]
         Tensor w = weight.reshape(1, ws[0], g.patchSize());                  // shared by every image
         Tensor y = Tensor.bmm(w, false, cols, false, false).reshape(g.n(), ws[0], g.oh(), g.ow());
         return bias == null ? y : y.add(bias.reshape(1, ws[0], 1, 1));
@@ -58,10 +58,16 @@ public final class Functional {
                 (xs[2] + 2 * padding - ws[2]) / stride + 1, (xs[3] + 2 * padding - ws[3]) / stride + 1);
         // unfold's rows run channel by channel, so each group's patches are one contiguous block of rows
         int groupPatch = g.patchSize() / groups, groupOut = ws[0] / groups;
-        Tensor cols = x.unfold(g).reshape(g.n(), groups, groupPatch, g.outputPixels());
+        Tensor cols = patches(x, g).reshape(g.n(), groups, groupPatch, g.outputPixels());
         // composed from matmul (which broadcasts the weight over the images), so the derivatives come for free
         Tensor y = weight.reshape(groups, groupOut, groupPatch).matmul(cols).reshape(g.n(), ws[0], g.oh(), g.ow());
         return bias == null ? y : y.add(bias.reshape(1, ws[0], 1, 1));
+    }
+
+    /** unfold's patches [n, c·kh·kw, oh·ow]; for a 1×1 kernel at stride 1 without padding they are x itself, uncopied. */
+    private static Tensor patches(Tensor x, ConvGeometry g) {
+        boolean pointwise = g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
+        return pointwise ? x.reshape(g.n(), g.c(), g.h() * g.w()) : x.unfold(g);
     }
 
     /**

@@ -39,7 +39,7 @@ final class ResNets {
     }
 
     private static GanModel create(String name, int size, int basisSide, int[] widths, int channels, ModelOptions o, Rng rng) {
-        int z = o.latentDimOr(100), w = o.widthOr(32), v = o.dWidthOr(w), stages = widths.length, last = stages - 1;
+        int z = o.latentDimOr(100), w = o.widthOr(16), v = o.dWidthOr(w), stages = widths.length, last = stages - 1;
         Sequential g = new Sequential(new GenerativeBasis(z, w * widths[last], basisSide, rng));
         for (int i = last; i >= 0; i--) {
             g.add(new ResidualBlock(w * widths[i], stages, rng));

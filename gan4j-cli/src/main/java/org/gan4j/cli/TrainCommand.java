@@ -114,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--activation", description = "MLP hidden activation: relu, leaky_relu, tanh")
     String activation;
 
-    @Option(names = "--width", defaultValue = "0", description = "base width: DCGAN's ngf, and ndf unless --d-width (default 64); the resnets' first stage in G and D (default 32)")
+    @Option(names = "--width", defaultValue = "0", description = "base width: DCGAN's ngf, and ndf unless --d-width (default 64); the resnets' first stage in G and D (default 16)")
     int width;
 
     @Option(names = "--d-width", defaultValue = "0", description = "D's base width (DCGAN's ndf, the resnets' D) when it differs from --width")

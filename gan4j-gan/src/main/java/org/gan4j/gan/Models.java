@@ -35,6 +35,10 @@ public final class Models {
         if (c.any() && name.startsWith("cgan-")) {
             throw new IllegalArgumentException("mode-collapse countermeasures (" + c + ") work with the unconditional models only, not " + name);
         }
+        if (c.spectralNorm() && name.startsWith("resnet")) {
+            // the blocks' last convolutions start at zero, which has no spectral norm to divide by
+            throw new IllegalArgumentException(name + " is built without normalisation; spectral normalisation does not apply to it");
+        }
         GanModel m = switch (name) {
             case "mlp" -> mlp(o, rng, false);
             case "cgan-mlp" -> mlp(o, rng, true);

@@ -28,12 +28,12 @@ final class ResNets {
     private ResNets() {
     }
 
-    /** C×28×28 (C = 1 unless set, 3 for Stacked MNIST) from a 7×7 basis; base width 32. */
+    /** C×28×28 (C = 1 unless set, 3 for Stacked MNIST) from a 7×7 basis; base width 16. */
     static GanModel resnet28(ModelOptions o, Rng rng) {
         return create("resnet28", 28, 7, WIDTHS_28, o.channelsOr(1), o, rng);
     }
 
-    /** C×64×64 (C = 3 unless set) from a 4×4 basis; base width 32. */
+    /** C×64×64 (C = 3 unless set) from a 4×4 basis; base width 16. */
     static GanModel resnet64(ModelOptions o, Rng rng) {
         return create("resnet64", 64, 4, WIDTHS_64, o.channelsOr(3), o, rng);
     }

@@ -2,6 +2,7 @@ package org.gan4j.gan;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -43,8 +44,19 @@ class ResNetsTest {
             assertEquals((side == 28 ? 3 : 5), blocks(m.generator()).size(), "one block per resolution");
         }
         GanModel dflt = Models.create("resnet28", ModelOptions.defaults(), Rng.seeded(1));
-        assertEquals(2 * 32, ((GenerativeBasis) dflt.generator().children().get("main").children().get("0")).linear().weight().size(0),
-                "base width 32: the 7×7 stage is twice as wide");
+        assertEquals(2 * 16, ((GenerativeBasis) dflt.generator().children().get("main").children().get("0")).linear().weight().size(0),
+                "base width 16: the 7×7 stage is twice as wide");
+    }
+
+    @Test
+    void dTakesPacksAndMinibatchFeaturesButNotSpectralNorm() {
+        ModelOptions o = ModelOptions.defaults().withWidth(8);
+        GanModel m = Models.create("resnet28", o.withCountermeasures(Countermeasures.none().withPack(2).withMinibatchStd(true)), Rng.seeded(1));
+        Tensor images = m.generator().generate(m.generator().noise(4, Rng.seeded(2)), null);
+        assertArrayEquals(new int[] {2, 1}, m.discriminator().forward(images).shape(), "one score per pack of 2");
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Models.create("resnet64", o.withCountermeasures(Countermeasures.none().withSpectralNorm(true)), Rng.seeded(1)));
+        assertEquals("resnet64 is built without normalisation; spectral normalisation does not apply to it", e.getMessage());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.function.DoubleSupplier;
 import java.util.stream.DoubleStream;
 import org.gan4j.nn.Conv2d;
+import org.gan4j.nn.Init;
 import org.gan4j.nn.Module;
 import org.gan4j.nn.Resample;
 import org.gan4j.tensor.Autograd;
@@ -66,8 +67,10 @@ class ResNetsTest {
             for (ResidualBlock b : blocks(net)) {
                 Conv2d last = (Conv2d) b.branch().get(4);
                 assertTrue(allZero(last.weight()) && allZero(last.bias()), b.describe() + ": last conv starts at zero");
-                Conv2d first = (Conv2d) b.branch().get(0);
-                assertTrue(!allZero(first.weight()), b.describe() + ": the layers before it are drawn");
+                // the grouped 3×3 before it: He-normal for the leaky ReLU, scaled by L^(-1/4) for the network's L = 3 blocks
+                Tensor spatial = ((Conv2d) b.branch().get(2)).weight();
+                double want = ResidualBlock.GAIN * Math.pow(3, -0.25) / Math.sqrt(Init.fanIn(spatial));
+                assertEquals(want, std(spatial), 0.1 * want, b.describe() + ": fix-up scale");
             }
         }
         // G at its start: the same bits as its layers without the blocks
@@ -150,6 +153,16 @@ class ResNetsTest {
         try (var ng = Autograd.noGrad()) {
             t.assign(Tensor.of(v, t.shape()));
         }
+    }
+
+    private static double std(Tensor t) {
+        double sum = 0, squares = 0;
+        for (float v : t.toArray()) {
+            sum += v;
+            squares += (double) v * v;
+        }
+        double mean = sum / t.numel();
+        return Math.sqrt(squares / t.numel() - mean * mean);
     }
 
     private static boolean allZero(Tensor t) {

@@ -160,6 +160,33 @@ def grouped_conv():
              {"stride": s, "padding": p, "groups": groups})
 
 
+def filtered_resample():
+    """2x down- and upsampling through the binomial filter, each checked here against its definition
+    (filter then keep every second pixel; insert zeros then filter with 4x the kernel). Own seed."""
+    torch.manual_seed(2468)
+    row = torch.tensor([1.0, 2.0, 1.0])
+    kernel = (row[:, None] * row[None, :] / 16).view(1, 1, 3, 3)
+
+    def down(x):
+        return F.conv2d(x, kernel.repeat(x.shape[1], 1, 1, 1), None, 2, 1, 1, x.shape[1])
+
+    def up(x):
+        return F.conv_transpose2d(x, 4 * kernel.repeat(x.shape[1], 1, 1, 1), None, 2, 1, 1, x.shape[1])
+
+    for name, shape in [("filtered_downsample_even", (2, 3, 8, 6)), ("filtered_downsample_odd", (1, 2, 7, 5))]:
+        x = torch.randn(shape)
+        blurred = F.conv2d(x, kernel.repeat(shape[1], 1, 1, 1), None, 1, 1, 1, shape[1])
+        assert torch.allclose(down(x), blurred[:, :, ::2, ::2], atol=1e-6)
+        case(name, "filtered_downsample", down, {"x": x})
+    for name, shape in [("filtered_upsample_wide", (2, 3, 4, 5)), ("filtered_upsample_square", (1, 2, 7, 7))]:
+        x = torch.randn(shape)
+        holes = torch.zeros(shape[0], shape[1], 2 * shape[2], 2 * shape[3])
+        holes[:, :, ::2, ::2] = x
+        filtered = F.conv2d(holes, 4 * kernel.repeat(shape[1], 1, 1, 1), None, 1, 1, 1, shape[1])
+        assert torch.allclose(up(x), filtered, atol=1e-6)
+        case(name, "filtered_upsample", up, {"x": x})
+
+
 def layers():
     conv = [("conv2d_k4s2p1_bias", (2, 3, 8, 8), (4, 3, 4, 4), True, 2, 1),
             ("conv2d_k3s1p0_nobias", (2, 2, 6, 9), (3, 2, 3, 3), False, 1, 0),
@@ -336,6 +363,7 @@ def main():
     adam("adamw", 0.01, True)
     gan_step()
     grouped_conv()
+    filtered_resample()
 
 
 if __name__ == "__main__":

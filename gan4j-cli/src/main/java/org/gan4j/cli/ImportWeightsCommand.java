@@ -95,6 +95,10 @@ final class ImportWeightsCommand implements Callable<Integer> {
                 int[] last = shape(w, "main.13.weight");
                 yield o.withWidth(shape(w, "main.1.weight")[1] / 8).withChannels(last[1]);
             }
+            case "resnet28", "resnet64" -> {   // the 1×1 convolution to the image: [channels, base width, 1, 1]
+                int[] last = shape(w, model.equals("resnet28") ? "main.8.weight" : "main.14.weight");
+                yield o.withWidth(last[1]).withChannels(last[0]);
+            }
             default -> {   // the MLPs: every Linear but the output layer is a hidden layer
                 TreeMap<Integer, Integer> linearOut = new TreeMap<>();
                 w.forEach((k, v) -> {

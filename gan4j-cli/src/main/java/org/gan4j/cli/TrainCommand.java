@@ -114,14 +114,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--activation", description = "MLP hidden activation: relu, leaky_relu, tanh")
     String activation;
 
-    @Option(names = "--width", defaultValue = "0", description = "DCGAN base width ngf, and ndf unless --d-width (default: the model's, 64)")
+    @Option(names = "--width", defaultValue = "0", description = "base width: DCGAN's ngf, and ndf unless --d-width (default 64); the resnets' first stage in G and D (default 16)")
     int width;
 
-    @Option(names = "--d-width", defaultValue = "0", description = "DCGAN discriminator width ndf when it differs from --width")
+    @Option(names = "--d-width", defaultValue = "0", description = "D's base width (DCGAN's ndf, the resnets' D) when it differs from --width")
     int dWidth;
 
     @Option(names = "--channels", defaultValue = "0",
-            description = "image channels of dcgan28 and dcgan64 (default: the data's; a folder's: 3, or 1 with the MLPs; 1 reads a folder as grayscale)")
+            description = "image channels of the DCGANs and resnets (default: the data's; a folder's: 3, or 1 with the MLPs; 1 reads a folder as grayscale)")
     int channels;
 
     @Option(names = "--image-size", defaultValue = "0", description = "side a folder's images are scaled and centre-cropped to (default: the model's)")

@@ -123,6 +123,13 @@ class OnnxExportTest {
     }
 
     @Test
+    void theResidualModelsAreRefusedNamingTheirFirstLayer() {
+        Generator g = Models.create("resnet28", ModelOptions.defaults().withWidth(8), Rng.seeded(1)).generator();
+        var e = assertThrows(IllegalArgumentException.class, () -> OnnxExport.of(g, "resnet28", "test"));
+        assertEquals("ONNX export: layer main.0 (GenerativeBasis) has no ONNX form in gan4j yet", e.getMessage());
+    }
+
+    @Test
     void unknownFormatIsRefused() throws IOException {
         Path run = PyTorchInteropTest.imported("mlp", tmp);
         var r = CommandLine.run("export", run.toString(), "--format", "tflite", "--out", tmp.resolve("g").toString());

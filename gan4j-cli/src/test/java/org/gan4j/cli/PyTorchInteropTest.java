@@ -1,5 +1,6 @@
 package org.gan4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,9 +8,13 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.gan4j.gan.Generator;
+import org.gan4j.gan.ModelOptions;
+import org.gan4j.gan.Models;
 import org.gan4j.nn.SafeTensors;
 import org.gan4j.run.TrainedGenerator;
 import org.gan4j.tensor.Autograd;
+import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +83,24 @@ class PyTorchInteropTest {
         var r = CommandLine.run("generate", tmp.resolve(model).toString(), "--count", "4", "--out", tmp.resolve(model + ".png").toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(Files.isRegularFile(tmp.resolve(model + ".png")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet28", "resnet64"})
+    void aResidualGeneratorImportsAtTheWidthAndChannelsOfItsWeights(String model) {
+        Generator g = Models.create(model, ModelOptions.defaults().withWidth(8).withChannels(3), Rng.seeded(5)).generator();
+        Path file = tmp.resolve(model + "-weights.safetensors");
+        SafeTensors.write(file, g.stateDict(), Map.of());
+        var r = CommandLine.run("import-weights", file.toString(), "--model", model, "--out", tmp.resolve(model).toString());
+        assertEquals(0, r.status(), r.err());
+        TrainedGenerator imported = TrainedGenerator.load(tmp.resolve(model));
+        assertEquals(8, imported.config().width());
+        assertEquals(3, imported.config().channels());
+        g.eval();
+        Tensor z = g.noise(2, Rng.seeded(9));
+        try (var ng = Autograd.noGrad()) {
+            assertArrayEquals(g.generate(z, null).toArray(), imported.generate(z, null).toArray());
+        }
     }
 
     @Test

@@ -36,7 +36,7 @@ public final class Functional {
         int[] xs = x.shape(), ws = weight.shape();
         ConvGeometry g = new ConvGeometry(xs[0], xs[1], xs[2], xs[3], ws[2], ws[3], stride, stride, padding, padding,
                 (xs[2] + 2 * padding - ws[2]) / stride + 1, (xs[3] + 2 * padding - ws[3]) / stride + 1);
-        Tensor cols = x.unfold(g);                                           // [n, cin·kh·kw, oh·ow]
+        Tensor cols = patches(x, g);                                         // [n, cin·kh·kw, oh·ow]
         Tensor w = weight.reshape(1, ws[0], g.patchSize());                  // shared by every image
         Tensor y = Tensor.bmm(w, false, cols, false, false).reshape(g.n(), ws[0], g.oh(), g.ow());
         return bias == null ? y : y.add(bias.reshape(1, ws[0], 1, 1));
@@ -58,10 +58,16 @@ public final class Functional {
                 (xs[2] + 2 * padding - ws[2]) / stride + 1, (xs[3] + 2 * padding - ws[3]) / stride + 1);
         // unfold's rows run channel by channel, so each group's patches are one contiguous block of rows
         int groupPatch = g.patchSize() / groups, groupOut = ws[0] / groups;
-        Tensor cols = x.unfold(g).reshape(g.n(), groups, groupPatch, g.outputPixels());
+        Tensor cols = patches(x, g).reshape(g.n(), groups, groupPatch, g.outputPixels());
         // composed from matmul (which broadcasts the weight over the images), so the derivatives come for free
         Tensor y = weight.reshape(groups, groupOut, groupPatch).matmul(cols).reshape(g.n(), ws[0], g.oh(), g.ow());
         return bias == null ? y : y.add(bias.reshape(1, ws[0], 1, 1));
+    }
+
+    /** unfold's patches [n, c·kh·kw, oh·ow]; for a 1×1 kernel at stride 1 without padding they are x itself, uncopied. */
+    private static Tensor patches(Tensor x, ConvGeometry g) {
+        boolean pointwise = g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
+        return pointwise ? x.reshape(g.n(), g.c(), g.h() * g.w()) : x.unfold(g);
     }
 
     /**
@@ -148,6 +154,37 @@ public final class Functional {
         return x.reshape(s[0], s[1], s[2], 1, s[3], 1)
                 .expand(s[0], s[1], s[2], factor, s[3], factor)
                 .reshape(s[0], s[1], s[2] * factor, s[3] * factor);
+    }
+
+    /**
+     * The binomial low-pass filter [1, 2, 1]ᵀ·[1, 2, 1] / 16 as a [1, 1, 3, 3] kernel: what {@link #filteredDownsample}
+     * and {@link #filteredUpsample} smooth with, so that halving or doubling the resolution does not alias.
+     */
+    public static Tensor binomialFilter() {
+        float e = 1 / 16f, s = 2 / 16f, c = 4 / 16f;   // powers of two: exact in float
+        return Tensor.of(new float[] {e, s, e, s, c, s, e, s, e}, 1, 1, 3, 3);
+    }
+
+    /**
+     * 2× downsampling of [n, c, h, w] to [n, c, ⌈h/2⌉, ⌈w/2⌉]: every channel is filtered with the same fixed
+     * [1, 1, 3, 3] kernel (zero padding 1), then every second pixel is kept, in one strided convolution.
+     * The channels become images of one channel, so the ungrouped convolution serves every backend.
+     */
+    public static Tensor filteredDownsample(Tensor x, Tensor filter) {
+        int[] s = x.shape();
+        Tensor y = conv2d(x.reshape(s[0] * s[1], 1, s[2], s[3]), filter, null, 2, 1);
+        return y.reshape(s[0], s[1], y.size(2), y.size(3));
+    }
+
+    /**
+     * 2× upsampling of [n, c, h, w] to [n, c, 2h, 2w]: zeros inserted after every pixel, then every channel
+     * filtered with the fixed kernel times 4 (zero insertion keeps a quarter of the pixels), as one transposed
+     * convolution of stride 2. With the binomial filter, even pixels copy the input and odd ones average neighbours.
+     */
+    public static Tensor filteredUpsample(Tensor x, Tensor filter) {
+        int[] s = x.shape();
+        Tensor y = convTranspose2d(x.reshape(s[0] * s[1], 1, s[2], s[3]), filter.mul(4f), null, 2, 1, 1);
+        return y.reshape(s[0], s[1], 2 * s[2], 2 * s[3]);
     }
 
     /** One-hot rows [indices.length, classes]. */

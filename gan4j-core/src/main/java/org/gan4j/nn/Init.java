@@ -55,6 +55,15 @@ public final class Init {
         if (bias != null) uniform(bias, bound, rng);
     }
 
+    /**
+     * He et al.'s normal initialisation, N(0, (gain/√fanIn)²), for a layer followed by an activation of the
+     * given gain (√2/(1 + slope²) for a leaky ReLU, 1 for none); bias, if any, 0.
+     */
+    public static void kaimingNormal(Tensor weight, Tensor bias, double gain, Rng rng) {
+        normal(weight, 0f, (float) (gain / Math.sqrt(Math.max(1, fanIn(weight)))), rng);
+        if (bias != null) constant(bias, 0f);
+    }
+
     /** DCGAN's initialisation: convolution weights N(0, 0.02), batch-norm scale N(1, 0.02) and shift 0. */
     public static void dcgan(Module net, Rng rng) {
         for (Module m : net.modules()) {

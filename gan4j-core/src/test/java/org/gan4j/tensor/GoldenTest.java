@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestFactory;
 class GoldenTest {
     /** Ops whose long dot products round differently from PyTorch's kernels. */
     private static final Set<String> LONG_SUMS = Set.of("conv2d", "conv_transpose2d", "matmul");
-    private static final int CASES = 76;
+    private static final int CASES = 80;
 
     @TestFactory
     Stream<DynamicTest> pytorchParity() throws IOException, URISyntaxException {
@@ -131,6 +131,8 @@ class GoldenTest {
             case "max_pool2d" -> Functional.maxPool2d(x, f.integer("kernel"), f.integer("stride"), f.integer("padding"));
             case "avg_pool2d" -> Functional.avgPool2d(x, f.integer("kernel"), f.integer("stride"), f.integer("padding"));
             case "upsample_nearest" -> Functional.upsampleNearest(x, f.integer("factor"));
+            case "filtered_downsample" -> Functional.filteredDownsample(x, Functional.binomialFilter());
+            case "filtered_upsample" -> Functional.filteredUpsample(x, Functional.binomialFilter());
             case "bce_with_logits" -> Loss.bceWithLogits(input, target);
             case "bce" -> Loss.bce(input, target);
             case "bce_sigmoid" -> Loss.bce(input.sigmoid(), target);

@@ -201,6 +201,12 @@ class GradCheckTest {
                 check("avgPool2d k2 s2", t -> Functional.avgPool2d(t[0], 2, 2, 0), randn(1, 2, 4, 4)),
                 check("avgPool2d k3 s2 p1", t -> Functional.avgPool2d(t[0], 3, 2, 1), randn(1, 2, 5, 5)),
                 check("upsampleNearest", t -> Functional.upsampleNearest(t[0], 2), randn(1, 2, 2, 3)),
+                check("filteredDownsample", t -> Functional.filteredDownsample(t[0], Functional.binomialFilter()), randn(2, 2, 5, 4)),
+                check("filteredUpsample", t -> Functional.filteredUpsample(t[0], Functional.binomialFilter()), randn(2, 2, 3, 4)),
+                checkSecondOrder("filteredDownsample", t -> Functional.filteredDownsample(t[0], Functional.binomialFilter()).tanh(),
+                        randn(1, 2, 4, 4)),
+                checkSecondOrder("filteredUpsample", t -> Functional.filteredUpsample(t[0], Functional.binomialFilter()).tanh(),
+                        randn(1, 2, 3, 3)),
                 check("embedding", t -> Functional.embedding(new int[] {3, 1, 3, 0}, t[0]), randn(4, 3)));
     }
 

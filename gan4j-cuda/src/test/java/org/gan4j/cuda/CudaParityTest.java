@@ -238,6 +238,25 @@ class CudaParityTest {
         }
     }
 
+    /** The filtered 2× resampling is a strided and a transposed convolution with a fixed kernel; checked end to end. */
+    @Test
+    void filteredResamplingAndItsGradients() {
+        for (boolean up : new boolean[] {false, true}) {
+            Tensor x = tensor(2, 3, 7, 6).requiresGrad(true);
+            Tensor onGpu = x.to(gpu).requiresGrad(true);
+            Tensor want = up ? Functional.filteredUpsample(x, Functional.binomialFilter())
+                    : Functional.filteredDownsample(x, Functional.binomialFilter());
+            Tensor filter = Functional.binomialFilter().to(gpu);
+            Tensor got = up ? Functional.filteredUpsample(onGpu, filter) : Functional.filteredDownsample(onGpu, filter);
+            Tensor gout = tensor(want.shape());
+            want.backward(gout);
+            got.backward(gout.to(gpu));
+            String what = up ? "filtered upsample" : "filtered downsample";
+            assertClose(want, got, what);
+            assertClose(x.grad(), onGpu.grad(), what + " gradient");
+        }
+    }
+
     private Tensor tensor(int... shape) {
         float[] v = new float[Tensor.numel(shape)];
         for (int i = 0; i < v.length; i++) v[i] = (float) random.nextGaussian();

@@ -6,6 +6,7 @@ import org.gan4j.nn.Conv2d;
 import org.gan4j.nn.ConvTranspose2d;
 import org.gan4j.nn.Linear;
 import org.gan4j.nn.Module;
+import org.gan4j.nn.Resample;
 import org.gan4j.nn.Sequential;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
@@ -104,9 +105,23 @@ public final class FlopCount {
     }
 
     private static long macs(Module layer, Tensor in, Tensor out) {
-        if (layer instanceof Linear l) return (long) l.weight().numel() * (in.numel() / in.size(-1));
-        if (layer instanceof Conv2d c) return (long) c.weight().numel() * out.size(2) * out.size(3);
-        if (layer instanceof ConvTranspose2d c) return (long) c.weight().numel() * in.size(2) * in.size(3);
-        return 0;
+        return switch (layer) {
+            case Linear l -> (long) l.weight().numel() * (in.numel() / in.size(-1));
+            case Conv2d c -> (long) c.weight().numel() * out.size(2) * out.size(3);
+            case ConvTranspose2d c -> (long) c.weight().numel() * in.size(2) * in.size(3);
+            case Resample r -> 9L * (r.isUp() ? in : out).numel();   // the fixed 3×3 filter, per channel, as a (transposed) convolution
+            case GenerativeBasis b -> (long) b.linear().weight().numel();
+            case ResidualBlock b -> {
+                long sum = 0;
+                Tensor x = in;
+                for (Module m : b.branch().children().values()) {
+                    Tensor y = m.forward(x);
+                    sum += macs(m, x, y);
+                    x = y;
+                }
+                yield sum;
+            }
+            default -> 0;
+        };
     }
 }

@@ -19,9 +19,10 @@ import org.gan4j.nn.Tanh;
 import org.gan4j.nn.Unflatten;
 import org.gan4j.tensor.Rng;
 
-/** The named architectures. Conv models get DCGAN's N(0, 0.02) initialisation. */
+/** The named architectures. The DCGANs get DCGAN's N(0, 0.02) initialisation, the residual models ({@link ResNets}) their own. */
 public final class Models {
-    public static final List<String> NAMES = List.of("mlp", "dcgan28", "dcgan64", "cgan-mlp", "cgan-dcgan28", "mlp2d");
+    public static final List<String> NAMES = List.of("mlp", "dcgan28", "dcgan64", "cgan-mlp", "cgan-dcgan28", "mlp2d", "resnet28",
+            "resnet64");
     /** The MLPs' hidden activations. */
     public static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu", "tanh");
     private static final int CLASSES = 10;
@@ -34,6 +35,10 @@ public final class Models {
         if (c.any() && name.startsWith("cgan-")) {
             throw new IllegalArgumentException("mode-collapse countermeasures (" + c + ") work with the unconditional models only, not " + name);
         }
+        if (c.spectralNorm() && name.startsWith("resnet")) {
+            // the blocks' last convolutions start at zero, which has no spectral norm to divide by
+            throw new IllegalArgumentException(name + " is built without normalisation; spectral normalisation does not apply to it");
+        }
         GanModel m = switch (name) {
             case "mlp" -> mlp(o, rng, false);
             case "cgan-mlp" -> mlp(o, rng, true);
@@ -41,6 +46,8 @@ public final class Models {
             case "cgan-dcgan28" -> dcgan28(o, rng, true);
             case "dcgan64" -> dcgan64(o, rng);
             case "mlp2d" -> mlp2d(o, rng);
+            case "resnet28" -> ResNets.resnet28(o, rng);
+            case "resnet64" -> ResNets.resnet64(o, rng);
             default -> throw new IllegalArgumentException("unknown model '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         };
         if (c.spectralNorm()) SpectralNorm.applyTo(m.discriminator(), rng);
@@ -162,7 +169,7 @@ public final class Models {
     }
 
     /** D's last layer [n, features] → [n, 1], after the minibatch features the countermeasures ask for. */
-    private static Sequential head(Sequential d, int features, Countermeasures c, Rng rng) {
+    static Sequential head(Sequential d, int features, Countermeasures c, Rng rng) {
         if (c.minibatchStd()) {
             d.add(new MinibatchStdDev());
             features += 1;

@@ -93,4 +93,18 @@ class FolderRunTest {
         var named = assertThrows(IllegalArgumentException.class, () -> tiny("dcgan28", data, "named").data("mnist-test").imageSize(64).build());
         assertEquals("the image size is chosen for folders only; mnist-test has 28×28 images", named.getMessage());
     }
+
+    @Test
+    void theResidualModelsTakeTheirOwnSizeOnly() throws IOException {
+        Path data = folder();
+        var small = assertThrows(IllegalArgumentException.class, () -> tiny("resnet28", data, "r28").widths(8, 0, 3).imageSize(64).build());
+        assertEquals("model resnet28 makes 28×28 images, not 64×64", small.getMessage());
+        var large = assertThrows(IllegalArgumentException.class, () -> tiny("resnet64", data, "r64").widths(8, 0, 3).imageSize(28).build());
+        assertEquals("model resnet64 makes 64×64 images, not 28×28", large.getMessage());
+        assertFalse(Files.exists(tmp.resolve("r28")) || Files.exists(tmp.resolve("r64")));
+        GanRun run = tiny("resnet64", data, "colour").widths(8, 0, 0).build();
+        assertArrayEquals(new int[] {3, 64, 64}, run.data().itemShape());
+        run.fit();
+        assertEquals(2, run.history().size());
+    }
 }

@@ -63,17 +63,20 @@ public final class AugmentOps {
 
     /** x + b per sample. */
     public static Tensor brightness(Tensor x, float[] b) {
+        requirePerSample(x, b.length);
         return isAll(b, 0f) ? x : x.add(perSample(x, b));
     }
 
     /** Each sample scaled by c about 0, the middle of [−1, 1] (ADA), or about the sample's mean over all its values (DiffAugment). */
     public static Tensor contrast(Tensor x, float[] c, boolean aboutMean) {
+        requirePerSample(x, c.length);
         if (isAll(c, 1f)) return x;
         return aboutMean ? scaleAbout(x, x.mean(new int[] {1, 2, 3}, true), c) : x.mul(perSample(x, c));
     }
 
     /** Each pixel's colour moved away from (s > 1) or towards (s < 1) its grey, the mean over the channels. */
     public static Tensor saturation(Tensor x, float[] s) {
+        requirePerSample(x, s.length);
         return isAll(s, 1f) ? x : scaleAbout(x, x.mean(1, true), s);
     }
 
@@ -102,7 +105,6 @@ public final class AugmentOps {
 
     /** One value per sample as [n, 1, 1, 1], to broadcast over a sample's channels and pixels. */
     private static Tensor perSample(Tensor x, float[] v) {
-        requirePerSample(x, v.length);
         return x.newTensor(v, v.length, 1, 1, 1);
     }
 

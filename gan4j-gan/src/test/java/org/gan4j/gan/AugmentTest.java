@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.Test;
  * ADA's rule for p and its saved state.
  */
 class AugmentTest {
-    private static final double EPS = 1e-2, RTOL = 1e-2, ATOL = 2e-3;
     private final Random random = new Random(5);
 
     // ---- finite differences ----------------------------------------------------------------
@@ -55,16 +53,7 @@ class AugmentTest {
         f.apply(x).mul(Tensor.of(w, shape)).sumAll().backward();
         float[] analytic = x.grad().toArray();
         for (int j = 0; j < values.length; j += 7) {   // a spread of pixels, every channel and sample among them
-            float saved = values[j];
-            values[j] = (float) (saved + EPS);
-            double plus = weighted(f, values, w, shape);
-            values[j] = (float) (saved - EPS);
-            double minus = weighted(f, values, w, shape);
-            values[j] = saved;
-            double numeric = (plus - minus) / (2 * EPS);
-            if (!(Math.abs(analytic[j] - numeric) <= RTOL * Math.max(Math.abs(analytic[j]), Math.abs(numeric)) + ATOL)) {
-                fail(name + ": d/dx[" + j + "] is " + analytic[j] + " by autograd, " + numeric + " by finite differences");
-            }
+            FiniteDifferences.assertClose(name + ": d/dx[" + j + "]", analytic[j], FiniteDifferences.at(values, j, () -> weighted(f, values, w, shape)));
         }
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Test;
  * where lazy regularization adds them on every k-th step only, weighted by k.
  */
 class RelativisticAndPenaltyTest {
-    private static final double EPS = 1e-2, RTOL = 1e-2, ATOL = 2e-3;
     private final Random random = new Random(7);
 
     // ---- finite differences ----------------------------------------------------------------
@@ -57,13 +55,8 @@ class RelativisticAndPenaltyTest {
         for (int i = 0; i < values.length; i++) {
             float[] analytic = leaves[i].grad().toArray();
             for (int j = 0; j < values[i].length; j++) {
-                float saved = values[i][j];
-                values[i][j] = (float) (saved + EPS);
-                double plus = loss.apply(constants(values)).item();
-                values[i][j] = (float) (saved - EPS);
-                double minus = loss.apply(constants(values)).item();
-                values[i][j] = saved;
-                close(name + " d/d(input " + i + ")[" + j + "]", analytic[j], (plus - minus) / (2 * EPS));
+                double numeric = FiniteDifferences.at(values[i], j, () -> loss.apply(constants(values)).item());
+                FiniteDifferences.assertClose(name + " d/d(input " + i + ")[" + j + "]", analytic[j], numeric);
             }
         }
     }
@@ -84,14 +77,9 @@ class RelativisticAndPenaltyTest {
         for (String k : params.keySet()) {
             float[] v = params.get(k).toArray();
             for (int j = 0; j < v.length; j++) {
-                float saved = v[j];
-                v[j] = (float) (saved + EPS);
-                double plus = valueWith(d, k, v, penalty);
-                v[j] = (float) (saved - EPS);
-                double minus = valueWith(d, k, v, penalty);
-                v[j] = saved;
-                valueWith(d, k, v, penalty);
-                close(name + " d/d" + k + "[" + j + "]", analytic.get(k)[j], (plus - minus) / (2 * EPS));
+                double numeric = FiniteDifferences.at(v, j, () -> valueWith(d, k, v, penalty));
+                valueWith(d, k, v, penalty);   // D's weights as they were
+                FiniteDifferences.assertClose(name + " d/d" + k + "[" + j + "]", analytic.get(k)[j], numeric);
             }
         }
     }
@@ -99,12 +87,6 @@ class RelativisticAndPenaltyTest {
     private static double valueWith(Discriminator d, String name, float[] values, Supplier<Tensor> penalty) {
         d.loadStateDict(Map.of(name, Tensor.of(values, d.namedParameters().get(name).shape())), false);
         return penalty.get().item();
-    }
-
-    private static void close(String what, double analytic, double numeric) {
-        if (!(Math.abs(analytic - numeric) <= RTOL * Math.max(Math.abs(analytic), Math.abs(numeric)) + ATOL)) {
-            fail(what + " is " + analytic + " by autograd, " + numeric + " by finite differences");
-        }
     }
 
     // ---- PyTorch ---------------------------------------------------------------------------

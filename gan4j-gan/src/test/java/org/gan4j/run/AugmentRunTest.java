@@ -103,6 +103,24 @@ class AugmentRunTest {
     }
 
     @Test
+    void everyImageModelAndEveryLossTrainsThroughTheAugmentation() {
+        ModelOptions narrow = ModelOptions.defaults().withWidth(4).withGHidden(16).withDHidden(16);
+        for (String name : List.of("mlp", "dcgan28", "dcgan64", "cgan-mlp", "cgan-dcgan28")) {
+            for (String loss : GanLoss.NAMES) {
+                var model = Models.create(name, narrow, Rng.seeded(1));
+                // DiffAugment runs every one of its transforms on every batch, so each is differentiated through each D and loss
+                Trainer t = new Trainer(model, GanLoss.named(loss), TrainOptions.defaults().withAugmentation(Augmentation.named("diffaugment"))
+                        .withGradientRegularization(0.1f, 0.1f, 1), null, Rng.seeded(2));
+                int[] shape = model.generator().outputShape(), labels = model.conditional() ? new int[] {1, 2, 3, 4} : null;
+                for (int step = 0; step < 2; step++) {
+                    var s = t.step(Tensor.rand(Rng.seeded(step), 4, shape[0], shape[1], shape[2]).mul(2f).sub(1f), labels);
+                    assertTrue(Float.isFinite(s.lossD()) && Float.isFinite(s.lossG()), name + ", " + loss + ": " + s);
+                }
+            }
+        }
+    }
+
+    @Test
     void withoutAugmentationNothingOfItIsMadeOrSaved() {
         var options = TrainOptions.defaults();
         Map<String, String> meta = new java.util.HashMap<>();

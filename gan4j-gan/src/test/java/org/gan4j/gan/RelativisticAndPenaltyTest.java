@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.gan4j.nn.Flatten;
 import org.gan4j.nn.Linear;
 import org.gan4j.nn.SafeTensors;
 import org.gan4j.nn.Sequential;
@@ -45,6 +46,18 @@ class RelativisticAndPenaltyTest {
         Tensor x = Tensor.of(randn(8), 4, 2);
         checkWeights("γ/2·R1", d, () -> GradientPenalty.r1(d, x, null).mul(0.35f));
         checkWeights("γ/2·R2", d, () -> GradientPenalty.r2(d, x.mul(-0.5f), null).mul(0.35f));
+    }
+
+    /** R1 through an augmentation, as the trainer takes it: a gradient through the pixel gather, differentiated again in D's weights. */
+    @Test
+    void r1ThroughTheAugmentationMatchesFiniteDifferencesInDsWeights() {
+        Rng rng = Rng.seeded(12);
+        Discriminator d = Discriminator.packed(new Sequential().add(new Flatten()).add(new Linear(2 * 4 * 4, 3, rng))
+                .add(new Tanh()).add(new Linear(3, 1, rng)), 1);
+        Tensor x = Tensor.randn(Rng.seeded(13), 2, 2, 4, 4);
+        AugmentParams a = new AugmentParams(true, new boolean[] {true, false}, new int[] {1, 2}, new int[] {1, -2}, new int[] {0, 1},
+                new float[] {0.2f, -0.1f}, new float[] {1.3f, 0.7f}, new float[] {0.5f, 1.6f}, new int[] {1, 3}, new int[] {2, 0}, new int[] {2, 1});
+        checkWeights("γ/2·R1 through ADA's transforms", d, () -> GradientPenalty.r1((in, labels) -> d.score(a.apply(in), labels), x, null).mul(0.35f));
     }
 
     /** Autograd's gradient of loss(logits) against central differences, logit by logit. */

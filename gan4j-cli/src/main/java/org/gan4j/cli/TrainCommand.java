@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.gan4j.gan.Augmentation;
 import org.gan4j.gan.Countermeasures;
 import org.gan4j.gan.GanLoss;
 import org.gan4j.gan.Models;
@@ -180,6 +181,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "0", description = "weight decay of --optimizer adamw (default: ${DEFAULT-VALUE})")
     float weightDecay;
 
+    @Option(names = "--augment", defaultValue = "none",
+            description = "augmentation of every batch D sees, real and fake: none, diffaugment (colour, translation, cutout), "
+                    + "or ada (flips, quarter turns, shifts, colour, cutout with a probability p tuned from D's outputs) (default: ${DEFAULT-VALUE})")
+    String augment;
+
+    @Option(names = "--ada-target", paramLabel = "R", description = "the overfitting signal E[sign(D(x))] that --augment ada steers p towards (default: 0.6)")
+    Float adaTarget;
+
+    @Option(names = "--data-limit", paramLabel = "N", description = "train on N images of the data, chosen with the seed (default: all)")
+    Integer dataLimit;
+
     /** Where progress goes; a sweep gives each of its runs a log file. */
     PrintStream log = System.out;
 
@@ -227,6 +239,8 @@ final class TrainCommand implements Callable<Integer> {
                     .mlp(gHidden, dHidden, activation).widths(width, dWidth, channels).imageSize(imageSize).onNan(onNan, maxRollbacks)
                     .countermeasures(countermeasures())
                     .directory(out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+            b.augment(augmentation());
+            if (dataLimit != null) b.dataLimit(dataLimit);
         }
         if (length != null && length.steps != null) b.steps(length.steps);
         if (length != null && length.epochs != null) b.epochs(length.epochs);
@@ -241,6 +255,12 @@ final class TrainCommand implements Callable<Integer> {
             case "rmsprop" -> OptimizerSpec.rmsprop(lr, 0.99f);
             default -> new OptimizerSpec(optimizer, lr, beta1, beta2, 0f, weightDecay);
         };
+    }
+
+    private Augmentation augmentation() {
+        if (adaTarget != null && !augment.equals("ada")) throw new IllegalArgumentException("--ada-target goes with --augment ada only");
+        Augmentation a = Augmentation.named(augment);
+        return adaTarget == null ? a : a.withAdaTarget(adaTarget);
     }
 
     private Countermeasures countermeasures() {

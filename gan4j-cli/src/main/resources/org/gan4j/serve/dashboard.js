@@ -8,7 +8,10 @@ const FIXED = [
   {id: 'outputs', title: 'discriminator outputs: D(x), D(G(z))', series: [['d_real', 'D(x)'], ['d_fake', 'D(G(z))']]},
 ];
 const FIXED_KEYS = new Set(['step', ...FIXED.flatMap(c => c.series.map(s => s[0]))]);
-const TITLES = {images_per_s: 'images per second', sample_diversity: 'sample diversity (mean pairwise distance of the fixed-noise samples)'};
+const TITLES = {images_per_s: 'images per second', sample_diversity: 'sample diversity (mean pairwise distance of the fixed-noise samples)',
+  ada_p: 'ADA: probability p of each augmentation'};
+// logged on every step, so drawn as lines; the others (evaluations) are sparse and show their points
+const EVERY_STEP = new Set(['images_per_s', 'ada_p']);
 
 const runs = new Map();     // name -> {color, config, last, visible, row}
 const charts = new Map();   // chart id -> {chart, series}
@@ -110,7 +113,7 @@ function addMetrics(run, lines) {
   const extra = new Set();
   for (const m of lines) for (const [k, v] of Object.entries(m)) if (!FIXED_KEYS.has(k) && typeof v === 'number') extra.add(k);
   for (const key of extra) {
-    const entry = chartFor('metric-' + key, TITLES[key] ?? key, [[key, key]], key === 'images_per_s' ? 0 : 2);   // evaluations are sparse: show their points
+    const entry = chartFor('metric-' + key, TITLES[key] ?? key, [[key, key]], EVERY_STEP.has(key) ? 0 : 2);
     const ds = dataset(entry, run, key, key, false);
     for (const m of lines) if (typeof m[key] === 'number') push(ds, m.step, m[key]);
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.gan4j.gan.Augmentation;
 import org.gan4j.gan.GanLoss;
 import org.gan4j.gan.GanModel;
 import org.gan4j.gan.ModelOptions;
@@ -42,6 +43,16 @@ class CudaTrainingParityTest {
 
     @Test
     void twentyStepsOnGpuAndCpuAgree() {
+        compare(TrainOptions.defaults());
+    }
+
+    /** DiffAugment's transforms on the GPU are the engine's own ops (a gather, elementwise factors, a mask): no kernel of their own. */
+    @Test
+    void twentyStepsWithDiffAugmentOnGpuAndCpuAgree() {
+        compare(TrainOptions.defaults().withAugmentation(Augmentation.named("diffaugment")));
+    }
+
+    private static void compare(TrainOptions options) {
         Backend gpu;
         try {
             gpu = Backends.get("cuda");
@@ -49,7 +60,7 @@ class CudaTrainingParityTest {
             gpu = null;
             assumeTrue(false, "no CUDA device: " + e.getMessage());
         }
-        Run cpu = train(Backends.cpu()), cuda = train(gpu);
+        Run cpu = train(Backends.cpu(), options), cuda = train(gpu, options);
         assertEquals(cpu.parameters().keySet(), cuda.parameters().keySet());
         cpu.parameters().forEach((name, want) -> {
             double err = relative(want, cuda.parameters().get(name));
@@ -59,10 +70,10 @@ class CudaTrainingParityTest {
         assertEquals(cpu.last().lossG(), cuda.last().lossG(), 1e-3 * Math.abs(cpu.last().lossG()));
     }
 
-    private static Run train(Backend backend) {
+    private static Run train(Backend backend, TrainOptions options) {
         Backends.setDefault(backend);
         GanModel model = Models.create("dcgan28", ModelOptions.defaults().withWidth(8), Rng.seeded(1));
-        Trainer trainer = new Trainer(model, GanLoss.nonSaturating(), TrainOptions.defaults(), null, Rng.seeded(2));
+        Trainer trainer = new Trainer(model, GanLoss.nonSaturating(), options, null, Rng.seeded(2));
         Rng data = Rng.seeded(3);
         StepStats last = null;
         for (int step = 0; step < STEPS; step++) {

@@ -13,7 +13,7 @@ import org.gan4j.tensor.Tensor;
  * ⟨embed(y), φ(x)⟩ with φ = "main"). A packed discriminator (PacGAN) judges m samples at a
  * time: n samples become n/m packs joined along the channel axis, one logit per pack.
  */
-public final class Discriminator extends Module {
+public final class Discriminator extends Module implements Critic {
     private enum Conditioning { NONE, JOINED, PROJECTION }
 
     private final Module main;
@@ -51,6 +51,7 @@ public final class Discriminator extends Module {
     }
 
     /** Logits [n, 1] for samples x and, when conditional, their classes. */
+    @Override
     public Tensor score(Tensor x, int[] labels) {
         if (conditioning != Conditioning.NONE && (labels == null || labels.length != x.size(0))) {
             throw inputError("conditional discriminator needs one class per sample (" + x.size(0) + "), got "

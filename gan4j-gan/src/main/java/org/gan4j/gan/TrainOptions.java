@@ -21,13 +21,15 @@ import org.gan4j.optim.OptimizerSpec;
  * @param lrSchedule      how both learning rates change over the run, one of {@link Schedule#NAMES}
  * @param gammaSchedule   how R1 and R2's γ change over the run, one of {@link Schedule#NAMES}
  * @param scheduleSteps   the steps the schedules span (the run's length); needed by any schedule but "constant"
+ * @param augment         the augmentation of every batch D sees, real and fake ({@link Augmentation#none()}: none)
  */
 public record TrainOptions(OptimizerSpec optimizerG, OptimizerSpec optimizerD, int dSteps, float realTarget,
                            float instanceNoise, int noiseSteps, float emaDecay, float gradientPenalty, int unrollSteps,
                            float r1Gamma, float r2Gamma, int regEvery, String lrSchedule, String gammaSchedule,
-                           long scheduleSteps) {
+                           long scheduleSteps, Augmentation augment) {
 
     public TrainOptions {
+        if (augment == null) throw new IllegalArgumentException("augment: give Augmentation.none() for none");
         if (r1Gamma < 0 || r2Gamma < 0) throw new IllegalArgumentException("R1 and R2's γ must not be negative");
         if (regEvery < 1) throw new IllegalArgumentException("the regularization interval must be at least 1 step, got " + regEvery);
         for (String s : new String[] {lrSchedule, gammaSchedule}) {
@@ -39,12 +41,12 @@ public record TrainOptions(OptimizerSpec optimizerG, OptimizerSpec optimizerD, i
     /** DCGAN's settings: Adam 2e-4, β = (0.5, 0.999), one D step per G step, no tricks. */
     public static TrainOptions defaults() {
         OptimizerSpec adam = OptimizerSpec.adam(2e-4f, 0.5f, 0.999f);
-        return new TrainOptions(adam, adam, 1, 1f, 0f, 0, 0f, 10f, 0, 0f, 0f, 1, "constant", "constant", 0);
+        return new TrainOptions(adam, adam, 1, 1f, 0f, 0, 0f, 10f, 0, 0f, 0f, 1, "constant", "constant", 0, Augmentation.none());
     }
 
     public TrainOptions withOptimizers(OptimizerSpec g, OptimizerSpec d) {
         return new TrainOptions(g, d, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps,
-                r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps);
+                r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment);
     }
 
     public TrainOptions withLearningRates(float g, float d) {
@@ -57,37 +59,42 @@ public record TrainOptions(OptimizerSpec optimizerG, OptimizerSpec optimizerD, i
     }
 
     public TrainOptions withDSteps(int k) {
-        return new TrainOptions(optimizerG, optimizerD, k, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps);
+        return new TrainOptions(optimizerG, optimizerD, k, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment);
     }
 
     public TrainOptions withRealTarget(float t) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, t, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, t, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment);
     }
 
     public TrainOptions withInstanceNoise(float sigma, int overSteps) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, sigma, overSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, sigma, overSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment);
     }
 
     public TrainOptions withEma(float decay) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, decay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, decay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment);
     }
 
     public TrainOptions withGradientPenalty(float lambda) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, lambda, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, lambda, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment);
     }
 
     public TrainOptions withUnrollSteps(int k) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, k, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, k, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment);
     }
 
     /** R1 and R2 with weights γ (0 turns one off), applied every k-th step with weight k·γ. */
     public TrainOptions withGradientRegularization(float r1, float r2, int k) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1, r2, k, lrSchedule, gammaSchedule, scheduleSteps);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1, r2, k, lrSchedule, gammaSchedule, scheduleSteps, augment);
     }
 
     /** Learning-rate and γ schedules ({@link Schedule#NAMES}) over a run of {@code steps}. */
     public TrainOptions withSchedules(String lr, String gamma, long steps) {
         return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps,
-                r1Gamma, r2Gamma, regEvery, lr, gamma, steps);
+                r1Gamma, r2Gamma, regEvery, lr, gamma, steps, augment);
+    }
+
+    public TrainOptions withAugmentation(Augmentation a) {
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps,
+                r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, a);
     }
 }

@@ -18,6 +18,7 @@ public final class Trainer {
      * within tens (WGAN's critic within thousands), and a run past this only grows to infinity.
      */
     public static final float LOSS_LIMIT = 1e6f;
+    private static final long AUGMENT_STREAM = 1;
     private final GanModel model;
     private final GanLoss loss;
     private final TrainOptions options;
@@ -25,6 +26,8 @@ public final class Trainer {
     /** The networks' parameters by name, for the gradient checks of every step (built once: the names are new strings each time). */
     private final Map<String, Tensor> namedG, namedD;
     private final Ema ema;
+    /** Augments what D sees (null: no augmentation, and no work for it on the step's path). */
+    private final Augmenter augmenter;
     private Rng rng;
     private long step;
     /** What rollbacks have done to the learning rates (halved each time), applied on top of a schedule. */
@@ -44,6 +47,8 @@ public final class Trainer {
         this.namedG = model.generator().namedParameters();
         this.namedD = model.discriminator().namedParameters();
         this.ema = options.emaDecay() > 0 ? new Ema(model.generator(), emaCopy, options.emaDecay()) : null;
+        // a stream of its own: the noise z and the data's order stay those of a run without augmentation
+        this.augmenter = options.augment().enabled() ? new Augmenter(options.augment(), rng.fork(AUGMENT_STREAM)) : null;
     }
 
     /**
@@ -69,6 +74,7 @@ public final class Trainer {
 
             // 2-4. D's update on the real batch and f.detach(): no gradient reaches G
             DiscriminatorStep ds = updateDiscriminator(real, fake.detach(), labels, fakeLabels);
+            if (augmenter != null) augmenter.observe(ds.yReal(), n);
 
             float lossG = Float.NaN;
             if (trainG) {
@@ -78,7 +84,7 @@ public final class Trainer {
                 // 5. y_f = D(f) with D's parameters frozen; loss_G = -log(y_f) (non-saturating)
                 d.requiresGrad(false);
                 try {
-                    Tensor yFake = d.score(withInstanceNoise(fake), fakeLabels);
+                    Tensor yFake = d.score(seen(fake), fakeLabels);
                     // a relativistic loss compares with D(x) too, judged by this same (updated) D: a constant for G
                     Tensor lg = loss.pairsRealWithFake() ? loss.generator(judge(real, labels), yFake) : loss.generator(yFake);
                     lossG = finiteValue(lg, "G's loss");
@@ -113,13 +119,13 @@ public final class Trainer {
     private DiscriminatorStep updateDiscriminator(Tensor real, Tensor fake, int[] labels, int[] fakeLabels) {
         Discriminator d = model.discriminator();
         // 2. y_x = D(x) on the real batch, y_f = D(f)
-        Tensor yReal = d.score(withInstanceNoise(real), labels);
-        Tensor yFake = d.score(withInstanceNoise(fake), fakeLabels);
+        Tensor yReal = d.score(seen(real), labels);
+        Tensor yFake = d.score(seen(fake), fakeLabels);
 
         // 3. loss_D = -log(y_x) - log(1 - y_f), from logits (or the chosen loss's D side)
         Tensor lossD = loss.discriminator(yReal, yFake, options.realTarget());
         if (loss.needsGradientPenalty()) {
-            lossD = lossD.add(GradientPenalty.wgan(d, real, fake, labels, rng).mul(options.gradientPenalty()));
+            lossD = lossD.add(GradientPenalty.wgan(critic(), real, fake, labels, rng).mul(options.gradientPenalty()));
         }
         lossD = withGradientRegularization(lossD, real, fake, labels, fakeLabels);
         float valueD = finiteValue(lossD, "D's loss");
@@ -140,7 +146,7 @@ public final class Trainer {
     private Tensor withGradientRegularization(Tensor lossD, Tensor real, Tensor fake, int[] labels, int[] fakeLabels) {
         int k = options.regEvery();
         if (step % k != 0) return lossD;
-        Discriminator d = model.discriminator();
+        Critic d = critic();
         // γ·1f is γ exactly: a constant schedule changes no bit
         float s = (float) Schedule.factor(options.gammaSchedule(), step - 1, options.scheduleSteps());
         if (options.r1Gamma() > 0) lossD = lossD.add(GradientPenalty.r1(d, real, labels).mul(options.r1Gamma() * s / 2 * k));
@@ -151,7 +157,7 @@ public final class Trainer {
     /** D's logits for the real batch, as constants (D is frozen in phase 2). */
     private Tensor judge(Tensor real, int[] labels) {
         try (var ng = Autograd.noGrad()) {
-            return model.discriminator().score(withInstanceNoise(real), labels);
+            return model.discriminator().score(seen(real), labels);
         }
     }
 
@@ -182,6 +188,17 @@ public final class Trainer {
             updateDiscriminator(real, fake, labels, fakeLabels);
         }
         return saved;
+    }
+
+    /** What D is shown of a batch: augmented (when on), then with instance noise (when on). */
+    private Tensor seen(Tensor x) {
+        return withInstanceNoise(augmenter == null ? x : augmenter.apply(x));
+    }
+
+    /** D as the penalties differentiate it: through the augmentation, as D sees its inputs (without the instance noise). */
+    private Critic critic() {
+        Discriminator d = model.discriminator();
+        return augmenter == null ? d : (x, labels) -> d.score(augmenter.apply(x), labels);
     }
 
     /** Adds N(0, σ²) noise to D's input, σ fading linearly to 0 (Sønderby et al. 2017). */
@@ -231,6 +248,7 @@ public final class Trainer {
         metadata.put("lr_scale", Float.toString(lrScale));
         long[] r = rng.state();
         metadata.put("rng", r[0] + "," + r[1] + "," + r[2]);
+        if (augmenter != null) augmenter.save(metadata);
         return state;
     }
 
@@ -247,6 +265,7 @@ public final class Trainer {
                 : optG.learningRate() / options.optimizerG().lr();
         String[] r = metadata.get("rng").split(",");
         rng = Rng.fromState(new long[] {Long.parseLong(r[0]), Long.parseLong(r[1]), Long.parseLong(r[2])});
+        if (augmenter != null) augmenter.restore(metadata);
     }
 
     private static Map<String, Tensor> part(Map<String, Tensor> state, String prefix) {
@@ -259,6 +278,11 @@ public final class Trainer {
 
     public GanModel model() {
         return model;
+    }
+
+    /** The augmentation of D's inputs, with ADA's current p; null when there is none. */
+    public Augmenter augmenter() {
+        return augmenter;
     }
 
     public long steps() {

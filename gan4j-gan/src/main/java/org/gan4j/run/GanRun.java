@@ -173,6 +173,7 @@ public final class GanRun {
         line.put("d_real", finiteOrNull(s.dReal()));
         line.put("d_fake", finiteOrNull(s.dFake()));
         line.put("images_per_s", Math.round(imagesPerSecond(s.step()) * 10) / 10.0);
+        if (trainer.augmenter() != null && trainer.augmenter().spec().adaptive()) line.put("ada_p", trainer.augmenter().probability());
         if (sampleDiversity != null) line.put("sample_diversity", Math.round(sampleDiversity * 1e4) / 1e4);
         for (Metric m : quality) line.put(m.name(), Double.isFinite(m.value()) ? Math.round(m.value() * 1e4) / 1e4 : null);
         // the numbers' provenance as one string, which the dashboard does not chart

@@ -6,12 +6,14 @@ import java.util.Arrays;
 import java.util.List;
 import org.gan4j.data.DataLoader;
 import org.gan4j.data.Dataset;
+import org.gan4j.gan.Augmentation;
 import org.gan4j.gan.Countermeasures;
 import org.gan4j.gan.GanLoss;
 import org.gan4j.gan.GanModel;
 import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.Models;
 import org.gan4j.gan.Schedule;
+import org.gan4j.metrics.ShuffledSubset;
 import org.gan4j.optim.OptimizerSpec;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
@@ -42,6 +44,9 @@ public final class RunBuilder {
     private long seed = 1, emaHalfLife;
     private String lrSchedule = "constant", gammaSchedule = "constant";
     private Countermeasures countermeasures = Countermeasures.none();
+    private Augmentation augment = Augmentation.none();
+    /** Images to train on (null: all of them). */
+    private Integer dataLimit;
     private final List<RunListener> listeners = new ArrayList<>();
 
     RunBuilder() {
@@ -258,6 +263,21 @@ public final class RunBuilder {
         return this;
     }
 
+    /**
+     * The augmentation of every batch D sees, real and fake alike: {@code Augmentation.named("diffaugment")},
+     * {@code Augmentation.named("ada").withAdaTarget(0.6f)}, or none (the default).
+     */
+    public RunBuilder augment(Augmentation a) {
+        this.augment = a;
+        return this;
+    }
+
+    /** Trains on n images of the data only, the first n of its order shuffled with the run's seed: the same n on resume. */
+    public RunBuilder dataLimit(int n) {
+        this.dataLimit = n;
+        return this;
+    }
+
     /** Continues the run in {@code dir} with its own configuration; {@link #steps} or {@link #epochs} may lengthen it. */
     public RunBuilder resume(Path dir) {
         RunConfig c = new RunDirectory(dir).readConfig();
@@ -298,6 +318,8 @@ public final class RunBuilder {
         r1 = c.r1();
         r2 = c.r2();
         regEvery = Math.max(1, c.regEvery());
+        augment = RunConfig.orNone(c.augment());
+        dataLimit = c.dataLimit() > 0 ? c.dataLimit() : null;
         return this;
     }
 
@@ -309,8 +331,11 @@ public final class RunBuilder {
             throw new RunException(directory + " already holds a run; resume it, or choose another directory");
         }
         validate();
-        Dataset dataset = customData != null ? customData : DataSources.isFolder(data) ? openFolder()
-                : DataSources.open(data, dataDir == null ? null : Path.of(dataDir));
+        Dataset dataset = limited(customData != null ? customData : DataSources.isFolder(data) ? openFolder()
+                : DataSources.open(data, dataDir == null ? null : Path.of(dataDir)));
+        if (augment.enabled() && (dataset.itemShape().length != 3 || dataset.itemShape()[1] != dataset.itemShape()[2])) {
+            throw new IllegalArgumentException("augmentation works on square images; " + data + " holds items of shape " + Tensor.shapeString(dataset.itemShape()));
+        }
         RunConfig config = config(dataset);
         GanModel gan = customModel != null ? customModel : Models.create(config.model(), config.modelOptions(), Rng.seeded(seed));
         requireCompatible(gan, dataset);
@@ -324,6 +349,13 @@ public final class RunBuilder {
             emaCopy = Models.create(config.model(), config.modelOptions(), Rng.seeded(seed));
         }
         return new GanRun(dir, config, dataset, gan, emaCopy, listeners);
+    }
+
+    /** The first {@code dataLimit} items of the data shuffled with the run's seed, or all of it. */
+    private Dataset limited(Dataset all) {
+        if (dataLimit == null) return all;
+        if (dataLimit > all.size()) throw new IllegalArgumentException("the data limit " + dataLimit + " is larger than the data (" + all.size() + " items)");
+        return new ShuffledSubset(all, dataLimit, seed);
     }
 
     /**
@@ -358,7 +390,7 @@ public final class RunBuilder {
         return new RunConfig(Provenance.VERSION, model, data, dataDir, batchSize, length, loss, optimizerG, optimizerD, dSteps,
                 unrollSteps, labelSmoothing, instanceNoise, emaDecay(), seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
                 dHidden, activation, width, dWidth, imageChannels, onNan, maxRollbacks, dataset.checksum(), countermeasures, side,
-                r1, r2, regEvery, lrSchedule, gammaSchedule, emaHalfLife);
+                r1, r2, regEvery, lrSchedule, gammaSchedule, emaHalfLife, augment, dataLimit == null ? 0 : dataLimit);
     }
 
     /** The decay per G step: the one given, or the half-life's (StyleGAN2: ema_beta = 0.5 ** (batch_size / ema_nimg)). */
@@ -405,6 +437,8 @@ public final class RunBuilder {
         if (sampleEvery < 1 || checkpointEvery < 1 || evalEvery < 0) {
             throw new IllegalArgumentException("steps between samples and checkpoints must be at least 1, between evaluations 0 (off) or more");
         }
+        if (augment == null) throw new IllegalArgumentException("augment: give Augmentation.none() for none");
+        if (dataLimit != null && dataLimit < 1) throw new IllegalArgumentException("the data limit must be at least 1 image, got " + dataLimit);
         if (!onNan.equals("rollback") && !onNan.equals("stop")) throw new IllegalArgumentException("on NaN: rollback or stop, not '" + onNan + "'");
         if (countermeasures.any() && model.startsWith("cgan-")) {
             throw new IllegalArgumentException("mode-collapse countermeasures work with the unconditional models only, not " + model);

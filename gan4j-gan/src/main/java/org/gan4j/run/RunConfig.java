@@ -1,5 +1,6 @@
 package org.gan4j.run;
 
+import org.gan4j.gan.Augmentation;
 import org.gan4j.gan.Countermeasures;
 import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.TrainOptions;
@@ -13,7 +14,9 @@ import org.gan4j.optim.OptimizerSpec;
  * images (0 in older runs: a folder then loaded at 64); {@code r1}, {@code r2} and
  * {@code regEvery} (0 means every step); {@code lrSchedule} and {@code gammaSchedule} (null means
  * constant); {@code emaHalfLife}, the weight average's half-life in images when it was given so
- * ({@code ema} holds the decay per G step it resolved to, 0.5^(batch/half-life)).
+ * ({@code ema} holds the decay per G step it resolved to, 0.5^(batch/half-life)); {@code augment}, the
+ * augmentation of D's inputs (null means none); {@code dataLimit}, the number of images trained on
+ * (0 means all), the first of the data shuffled with the run's seed ({@link org.gan4j.metrics.ShuffledSubset}).
  */
 public record RunConfig(
         String version,
@@ -51,7 +54,9 @@ public record RunConfig(
         int regEvery,
         String lrSchedule,
         String gammaSchedule,
-        long emaHalfLife) {
+        long emaHalfLife,
+        Augmentation augment,
+        int dataLimit) {
 
     public ModelOptions modelOptions() {
         return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, 0, countermeasures);
@@ -66,7 +71,12 @@ public record RunConfig(
                 .withInstanceNoise(instanceNoise, (int) Math.min(Integer.MAX_VALUE, steps))
                 .withEma(ema)
                 .withGradientRegularization(r1, r2, Math.max(1, regEvery))
-                .withSchedules(orConstant(lrSchedule), orConstant(gammaSchedule), steps);
+                .withSchedules(orConstant(lrSchedule), orConstant(gammaSchedule), steps)
+                .withAugmentation(orNone(augment));
+    }
+
+    static Augmentation orNone(Augmentation augment) {
+        return augment == null ? Augmentation.none() : augment;
     }
 
     static String orConstant(String schedule) {
@@ -77,6 +87,6 @@ public record RunConfig(
         return new RunConfig(version, model, data, dataDir, batchSize, newSteps, loss, optimizerG, optimizerD, dSteps, unrollSteps,
                 labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
                 dHidden, activation, width, dWidth, channels, onNan, maxRollbacks, dataChecksum, countermeasures, imageSize,
-                r1, r2, regEvery, lrSchedule, gammaSchedule, emaHalfLife);
+                r1, r2, regEvery, lrSchedule, gammaSchedule, emaHalfLife, augment, dataLimit);
     }
 }

@@ -180,6 +180,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", defaultValue = "0", description = "weight decay of --optimizer adamw (default: ${DEFAULT-VALUE})")
     float weightDecay;
 
+    @Option(names = "--init", defaultValue = "dcgan",
+            description = "the DCGAN models' initialisation: dcgan (N(0, 0.02) on every convolution and Linear weight, zero biases) or dcgan-conv (on convolutions only, PyTorch's default elsewhere) (default: ${DEFAULT-VALUE})")
+    String init;
+
+    @Option(names = "--g-noise", defaultValue = "fresh",
+            description = "what G learns on: fresh (a new noise batch) or reuse (the fakes D has just judged) (default: ${DEFAULT-VALUE})")
+    String gNoise;
+
     /** Where progress goes; a sweep gives each of its runs a log file. */
     PrintStream log = System.out;
 
@@ -225,7 +233,7 @@ final class TrainCommand implements Callable<Integer> {
                     .r1(r1).r2(r2).regEvery(regEvery).lrSchedule(lrSchedule).gammaSchedule(gammaSchedule)
                     .seed(seed).device(device).sampleEvery(sampleEvery).checkpointEvery(checkpointEvery).evalEvery(evalEvery)
                     .mlp(gHidden, dHidden, activation).widths(width, dWidth, channels).imageSize(imageSize).onNan(onNan, maxRollbacks)
-                    .countermeasures(countermeasures())
+                    .countermeasures(countermeasures()).init(init).gNoise(gNoise)
                     .directory(out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         }
         if (length != null && length.steps != null) b.steps(length.steps);

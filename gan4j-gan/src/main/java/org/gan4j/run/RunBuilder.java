@@ -12,6 +12,7 @@ import org.gan4j.gan.GanModel;
 import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.Models;
 import org.gan4j.gan.Schedule;
+import org.gan4j.gan.TrainOptions;
 import org.gan4j.optim.OptimizerSpec;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
@@ -21,7 +22,7 @@ import org.gan4j.tensor.Tensor;
  * own model and data), or with {@link #resume} the continuation of one in its directory. Every
  * setting starts at the default of {@code gan4j train}: dcgan28 on the shipped MNIST digits,
  * 12 epochs of batch 64, the non-saturating loss, Adam 2e-4 with β = (0.5, 0.999) for both
- * networks, seed 1.
+ * networks, G learning on fresh noise, DCGAN's initialisation on every layer, seed 1.
  */
 public final class RunBuilder {
     private static final int DEFAULT_EPOCHS = 12;
@@ -41,6 +42,7 @@ public final class RunBuilder {
     private int regEvery = 1;
     private long seed = 1, emaHalfLife;
     private String lrSchedule = "constant", gammaSchedule = "constant";
+    private String init = "dcgan", gNoise = "fresh";
     private Countermeasures countermeasures = Countermeasures.none();
     private final List<RunListener> listeners = new ArrayList<>();
 
@@ -202,6 +204,18 @@ public final class RunBuilder {
         return this;
     }
 
+    /** The DCGAN models' initialisation, one of {@link Models#INITS}. */
+    public RunBuilder init(String name) {
+        this.init = name;
+        return this;
+    }
+
+    /** What G learns on, one of {@link TrainOptions#G_NOISE}: "fresh" noise or the fakes D has just judged ("reuse"). */
+    public RunBuilder gNoise(String name) {
+        this.gNoise = name;
+        return this;
+    }
+
     /** The device the run was started on, as recorded in config.json (the caller selects the backend). */
     public RunBuilder device(String name) {
         this.device = name;
@@ -298,6 +312,8 @@ public final class RunBuilder {
         r1 = c.r1();
         r2 = c.r2();
         regEvery = Math.max(1, c.regEvery());
+        init = c.modelOptions().init();
+        gNoise = c.trainOptions().gNoise();
         return this;
     }
 
@@ -345,7 +361,7 @@ public final class RunBuilder {
     }
 
     private ModelOptions options(int imageChannels) {
-        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, imageChannels, 0, countermeasures);
+        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, imageChannels, 0, countermeasures, init);
     }
 
     /** The configuration this builder makes for {@code dataset}, every value resolved. */
@@ -358,7 +374,7 @@ public final class RunBuilder {
         return new RunConfig(Provenance.VERSION, model, data, dataDir, batchSize, length, loss, optimizerG, optimizerD, dSteps,
                 unrollSteps, labelSmoothing, instanceNoise, emaDecay(), seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
                 dHidden, activation, width, dWidth, imageChannels, onNan, maxRollbacks, dataset.checksum(), countermeasures, side,
-                r1, r2, regEvery, lrSchedule, gammaSchedule, emaHalfLife);
+                r1, r2, regEvery, lrSchedule, gammaSchedule, emaHalfLife, init, gNoise);
     }
 
     /** The decay per G step: the one given, or the half-life's (StyleGAN2: ema_beta = 0.5 ** (batch_size / ema_nimg)). */
@@ -388,6 +404,10 @@ public final class RunBuilder {
         }
         for (String s : new String[] {lrSchedule, gammaSchedule}) {
             if (!Schedule.NAMES.contains(s)) throw new IllegalArgumentException("unknown schedule '" + s + "' (known: " + String.join(", ", Schedule.NAMES) + ")");
+        }
+        if (!Models.INITS.contains(init)) throw new IllegalArgumentException("unknown initialisation '" + init + "' (known: " + String.join(", ", Models.INITS) + ")");
+        if (!TrainOptions.G_NOISE.contains(gNoise)) {
+            throw new IllegalArgumentException("unknown G noise '" + gNoise + "' (known: " + String.join(", ", TrainOptions.G_NOISE) + ")");
         }
         if (!(r1 >= 0) || !(r2 >= 0)) throw new IllegalArgumentException("R1 and R2's γ must be 0 (off) or positive, got " + r1 + " and " + r2);
         if (regEvery < 1) throw new IllegalArgumentException("the regularization interval (reg-every) must be at least 1 step, got " + regEvery);

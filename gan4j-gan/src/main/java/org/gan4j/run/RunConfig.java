@@ -13,7 +13,9 @@ import org.gan4j.optim.OptimizerSpec;
  * images (0 in older runs: a folder then loaded at 64); {@code r1}, {@code r2} and
  * {@code regEvery} (0 means every step); {@code lrSchedule} and {@code gammaSchedule} (null means
  * constant); {@code emaHalfLife}, the weight average's half-life in images when it was given so
- * ({@code ema} holds the decay per G step it resolved to, 0.5^(batch/half-life)).
+ * ({@code ema} holds the decay per G step it resolved to, 0.5^(batch/half-life)); {@code init}, the
+ * DCGAN models' initialisation, and {@code gNoise}, what G learns on (null: "dcgan-conv" and "reuse",
+ * the recipe of runs made before these fields).
  */
 public record RunConfig(
         String version,
@@ -51,10 +53,15 @@ public record RunConfig(
         int regEvery,
         String lrSchedule,
         String gammaSchedule,
-        long emaHalfLife) {
+        long emaHalfLife,
+        String init,
+        String gNoise) {
+    /** What runs recorded before {@code init} and {@code gNoise} were trained with. */
+    static final String OLD_INIT = "dcgan-conv", OLD_G_NOISE = "reuse";
+
 
     public ModelOptions modelOptions() {
-        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, 0, countermeasures);
+        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, 0, countermeasures, init == null ? OLD_INIT : init);
     }
 
     public TrainOptions trainOptions() {
@@ -66,7 +73,8 @@ public record RunConfig(
                 .withInstanceNoise(instanceNoise, (int) Math.min(Integer.MAX_VALUE, steps))
                 .withEma(ema)
                 .withGradientRegularization(r1, r2, Math.max(1, regEvery))
-                .withSchedules(orConstant(lrSchedule), orConstant(gammaSchedule), steps);
+                .withSchedules(orConstant(lrSchedule), orConstant(gammaSchedule), steps)
+                .withGNoise(gNoise == null ? OLD_G_NOISE : gNoise);
     }
 
     static String orConstant(String schedule) {
@@ -77,6 +85,6 @@ public record RunConfig(
         return new RunConfig(version, model, data, dataDir, batchSize, newSteps, loss, optimizerG, optimizerD, dSteps, unrollSteps,
                 labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
                 dHidden, activation, width, dWidth, channels, onNan, maxRollbacks, dataChecksum, countermeasures, imageSize,
-                r1, r2, regEvery, lrSchedule, gammaSchedule, emaHalfLife);
+                r1, r2, regEvery, lrSchedule, gammaSchedule, emaHalfLife, init, gNoise);
     }
 }

@@ -15,6 +15,8 @@ import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TrainerTest {
 
@@ -135,7 +137,7 @@ class TrainerTest {
     void unrolledGeneratorStepFollowsTheLookedAheadDiscriminator() {
         // the unrolled step, written out by hand: D's update, one look-ahead update on fresh fakes, then G's update against that D
         Tensor real = ringBatch(16, Rng.seeded(9));
-        Trainer t = trainer("mlp2d", TrainOptions.defaults().withUnrollSteps(1), 3);
+        Trainer t = trainer("mlp2d", TrainOptions.defaults().withUnrollSteps(1).withGNoise("reuse"), 3);
         t.step(real, null);
 
         GanModel m = Models.create("mlp2d", ModelOptions.defaults().withGHidden(16, 16).withDHidden(16), Rng.seeded(3));
@@ -158,6 +160,34 @@ class TrainerTest {
 
         var expected = snapshot(g);
         snapshot(t.model().generator()).forEach((k, v) -> assertArrayEquals(expected.get(k), v, 1e-7f, "G's " + k));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fresh", "reuse"})
+    void theGeneratorLearnsOnFreshNoiseOrOnTheFakesDJudged(String gNoise) {
+        // the step written out by hand: D's update on f = G(z), then G's on that f, or on G(z') for a new z'
+        Tensor real = ringBatch(16, Rng.seeded(9));
+        Trainer t = trainer("mlp2d", TrainOptions.defaults().withGNoise(gNoise), 3);
+        t.step(real, null);
+
+        GanModel m = Models.create("mlp2d", ModelOptions.defaults().withGHidden(16, 16).withDHidden(16), Rng.seeded(3));
+        Generator g = m.generator();
+        Discriminator d = m.discriminator();
+        Rng rng = Rng.seeded(4);
+        var optG = new Adam(g.parameters(), 2e-4f, 0.5f, 0.999f);
+        var optD = new Adam(d.parameters(), 2e-4f, 0.5f, 0.999f);
+        Tensor fake = g.generate(g.noise(16, rng), null);
+        discriminatorStep(d, optD, real, fake.detach());
+        if (gNoise.equals("fresh")) fake = g.generate(g.noise(16, rng), null);
+        d.requiresGrad(false);
+        optG.zeroGrad();
+        GanLoss.nonSaturating().generator(d.score(fake, null)).backward();
+        optG.step();
+
+        // G's BatchNorm statistics too: with fresh noise they have seen two batches
+        Map<String, Tensor> expected = g.stateDict(), actual = t.model().generator().stateDict();
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((k, v) -> assertArrayEquals(v.toArray(), actual.get(k).toArray(), 1e-7f, "G's " + k));
     }
 
     private static void discriminatorStep(Discriminator d, Adam opt, Tensor real, Tensor fake) {
@@ -244,5 +274,9 @@ class TrainerTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Models.create("resnet", ModelOptions.defaults(), Rng.seeded(1)));
         assertTrue(e.getMessage().contains("mlp, dcgan28"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> GanLoss.named("l1"));
+        e = assertThrows(IllegalArgumentException.class, () -> Models.create("dcgan28", ModelOptions.defaults().withInit("xavier"), Rng.seeded(1)));
+        assertEquals("unknown initialisation 'xavier' (known: dcgan, dcgan-conv)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainOptions.defaults().withGNoise("same"));
+        assertEquals("unknown G noise 'same' (known: fresh, reuse)", e.getMessage());
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """gan4j's dcgan28 trained by a plain PyTorch loop, to compare quality with gan4j at equal steps.
 
-The networks are gan4j's dcgan28 layer for layer (gan4j-gan's Models.dcgan28); the data is
+The networks are gan4j's dcgan28 layer for layer (pytorch_reference.dcgan28, as gan4j-gan's Models.dcgan28); the data is
 Fashion-MNIST scaled to [-1, 1] and reshuffled each pass (the last partial batch dropped), Adam
 2e-4 (0.5, 0.999) for both networks, the non-saturating loss from logits. Writes --count samples
 of G in evaluation mode as a float32 .npy [N, 1, 28, 28] in [-1, 1], the layout of
@@ -25,6 +25,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from pytorch_reference import dcgan28
+
 
 def read_idx_images(path):
     with gzip.open(path, 'rb') as f:
@@ -34,21 +36,8 @@ def read_idx_images(path):
     return torch.from_numpy(pixels.astype(np.float32) / 127.5 - 1.0)
 
 
-def dcgan28(z=100, w=64):
-    g = nn.Sequential(
-        nn.Linear(z, 2 * w * 7 * 7), nn.BatchNorm1d(2 * w * 7 * 7), nn.ReLU(),
-        nn.Unflatten(1, (2 * w, 7, 7)),
-        nn.ConvTranspose2d(2 * w, w, 4, 2, 1), nn.BatchNorm2d(w), nn.ReLU(),
-        nn.ConvTranspose2d(w, 1, 4, 2, 1), nn.Tanh())
-    d = nn.Sequential(
-        nn.Conv2d(1, w, 4, 2, 1), nn.LeakyReLU(0.2),
-        nn.Conv2d(w, 2 * w, 4, 2, 1), nn.BatchNorm2d(2 * w), nn.LeakyReLU(0.2),
-        nn.Flatten(), nn.Linear(2 * w * 7 * 7, 1))
-    return g, d
-
-
 def initialise(net, everywhere):
-    """DCGAN's N(0, 0.02) on convolutions (and, everywhere, on Linear layers with zero biases)."""
+    """DCGAN's N(0, 0.02) on convolutions (and, everywhere, on Linear layers with zero biases), drawn anew."""
     for m in net.modules():
         if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)) or (everywhere and isinstance(m, nn.Linear)):
             nn.init.normal_(m.weight, 0.0, 0.02)
@@ -75,7 +64,7 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     real = read_idx_images(a.data_dir + '/train-images-idx3-ubyte.gz')
-    g, d = dcgan28()
+    g, d, _ = dcgan28()
     initialise(g, a.init == 'all')
     initialise(d, a.init == 'all')
     opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))

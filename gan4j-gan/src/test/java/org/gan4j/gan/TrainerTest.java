@@ -135,57 +135,53 @@ class TrainerTest {
 
     @Test
     void unrolledGeneratorStepFollowsTheLookedAheadDiscriminator() {
-        // the unrolled step, written out by hand: D's update, one look-ahead update on fresh fakes, then G's update against that D
         Tensor real = ringBatch(16, Rng.seeded(9));
         Trainer t = trainer("mlp2d", TrainOptions.defaults().withUnrollSteps(1).withGNoise("reuse"), 3);
         t.step(real, null);
-
-        GanModel m = Models.create("mlp2d", ModelOptions.defaults().withGHidden(16, 16).withDHidden(16), Rng.seeded(3));
-        Generator g = m.generator();
-        Discriminator d = m.discriminator();
-        Rng rng = Rng.seeded(4);
-        var optG = new Adam(g.parameters(), 2e-4f, 0.5f, 0.999f);
-        var optD = new Adam(d.parameters(), 2e-4f, 0.5f, 0.999f);
-        Tensor fake = g.generate(g.noise(16, rng), null);
-        discriminatorStep(d, optD, real, fake.detach());
-        Tensor lookAhead;
-        try (var ng = Autograd.noGrad()) {
-            lookAhead = g.generate(g.noise(16, rng), null);
-        }
-        discriminatorStep(d, optD, real, lookAhead);
-        d.requiresGrad(false);
-        optG.zeroGrad();
-        GanLoss.nonSaturating().generator(d.score(fake, null)).backward();
-        optG.step();
-
-        var expected = snapshot(g);
-        snapshot(t.model().generator()).forEach((k, v) -> assertArrayEquals(expected.get(k), v, 1e-7f, "G's " + k));
+        assertSameState(handWrittenStep(real, 1, false), t.model().generator().stateDict());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"fresh", "reuse"})
     void theGeneratorLearnsOnFreshNoiseOrOnTheFakesDJudged(String gNoise) {
-        // the step written out by hand: D's update on f = G(z), then G's on that f, or on G(z') for a new z'
         Tensor real = ringBatch(16, Rng.seeded(9));
         Trainer t = trainer("mlp2d", TrainOptions.defaults().withGNoise(gNoise), 3);
         t.step(real, null);
+        // G's BatchNorm statistics too: with fresh noise they have seen two batches
+        assertSameState(handWrittenStep(real, 0, gNoise.equals("fresh")), t.model().generator().stateDict());
+    }
 
+    /**
+     * The step of {@code trainer("mlp2d", ..., 3)} written out by hand: D's update on f = G(z), {@code lookAheads}
+     * more D updates on fresh fakes (the unrolled GAN), then G's update against that D on f, or on G(z') for a new z'.
+     * Returns G's state: weights and BatchNorm statistics.
+     */
+    private static Map<String, Tensor> handWrittenStep(Tensor real, int lookAheads, boolean freshNoise) {
         GanModel m = Models.create("mlp2d", ModelOptions.defaults().withGHidden(16, 16).withDHidden(16), Rng.seeded(3));
         Generator g = m.generator();
         Discriminator d = m.discriminator();
         Rng rng = Rng.seeded(4);
+        int n = real.size(0);
         var optG = new Adam(g.parameters(), 2e-4f, 0.5f, 0.999f);
         var optD = new Adam(d.parameters(), 2e-4f, 0.5f, 0.999f);
-        Tensor fake = g.generate(g.noise(16, rng), null);
+        Tensor fake = g.generate(g.noise(n, rng), null);
         discriminatorStep(d, optD, real, fake.detach());
-        if (gNoise.equals("fresh")) fake = g.generate(g.noise(16, rng), null);
+        for (int k = 0; k < lookAheads; k++) {
+            Tensor lookAhead;
+            try (var ng = Autograd.noGrad()) {
+                lookAhead = g.generate(g.noise(n, rng), null);
+            }
+            discriminatorStep(d, optD, real, lookAhead);
+        }
+        if (freshNoise) fake = g.generate(g.noise(n, rng), null);
         d.requiresGrad(false);
         optG.zeroGrad();
         GanLoss.nonSaturating().generator(d.score(fake, null)).backward();
         optG.step();
+        return g.stateDict();
+    }
 
-        // G's BatchNorm statistics too: with fresh noise they have seen two batches
-        Map<String, Tensor> expected = g.stateDict(), actual = t.model().generator().stateDict();
+    private static void assertSameState(Map<String, Tensor> expected, Map<String, Tensor> actual) {
         assertEquals(expected.keySet(), actual.keySet());
         expected.forEach((k, v) -> assertArrayEquals(v.toArray(), actual.get(k).toArray(), 1e-7f, "G's " + k));
     }

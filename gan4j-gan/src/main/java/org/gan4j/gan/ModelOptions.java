@@ -17,6 +17,12 @@ package org.gan4j.gan;
 public record ModelOptions(int[] gHidden, int[] dHidden, String activation, int width, int dWidth, int channels, int latentDim,
                            Countermeasures countermeasures, String init) {
 
+    public ModelOptions {
+        if (init != null && !Models.INITS.contains(init)) {
+            throw new IllegalArgumentException("unknown initialisation '" + init + "' (known: " + String.join(", ", Models.INITS) + ")");
+        }
+    }
+
     public ModelOptions(int[] gHidden, int[] dHidden, String activation, int width, int channels, int latentDim) {
         this(gHidden, dHidden, activation, width, 0, channels, latentDim, null, null);
     }

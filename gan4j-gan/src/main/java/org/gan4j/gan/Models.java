@@ -41,9 +41,6 @@ public final class Models {
         if (c.any() && name.startsWith("cgan-")) {
             throw new IllegalArgumentException("mode-collapse countermeasures (" + c + ") work with the unconditional models only, not " + name);
         }
-        if (o.init() != null && !INITS.contains(o.init())) {
-            throw new IllegalArgumentException("unknown initialisation '" + o.init() + "' (known: " + String.join(", ", INITS) + ")");
-        }
         GanModel m = switch (name) {
             case "mlp" -> mlp(o, rng, false);
             case "cgan-mlp" -> mlp(o, rng, true);

@@ -405,10 +405,9 @@ public final class RunBuilder {
         for (String s : new String[] {lrSchedule, gammaSchedule}) {
             if (!Schedule.NAMES.contains(s)) throw new IllegalArgumentException("unknown schedule '" + s + "' (known: " + String.join(", ", Schedule.NAMES) + ")");
         }
-        if (!Models.INITS.contains(init)) throw new IllegalArgumentException("unknown initialisation '" + init + "' (known: " + String.join(", ", Models.INITS) + ")");
-        if (!TrainOptions.G_NOISE.contains(gNoise)) {
-            throw new IllegalArgumentException("unknown G noise '" + gNoise + "' (known: " + String.join(", ", TrainOptions.G_NOISE) + ")");
-        }
+        // the options records check their own names
+        options(channels);
+        TrainOptions.defaults().withGNoise(gNoise);
         if (!(r1 >= 0) || !(r2 >= 0)) throw new IllegalArgumentException("R1 and R2's γ must be 0 (off) or positive, got " + r1 + " and " + r2);
         if (regEvery < 1) throw new IllegalArgumentException("the regularization interval (reg-every) must be at least 1 step, got " + regEvery);
         if (width < 0 || dWidth < 0) throw new IllegalArgumentException("widths must not be negative (0: the model's)");

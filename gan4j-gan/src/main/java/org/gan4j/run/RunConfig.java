@@ -57,7 +57,7 @@ public record RunConfig(
         String init,
         String gNoise) {
     /** What runs recorded before {@code init} and {@code gNoise} were trained with. */
-    static final String OLD_INIT = "dcgan-conv", OLD_G_NOISE = "reuse";
+    private static final String OLD_INIT = "dcgan-conv", OLD_G_NOISE = "reuse";
 
 
     public ModelOptions modelOptions() {

@@ -118,8 +118,7 @@ final class BenchCommand implements Callable<Integer> {
         GanModel m = Models.create(name, ModelOptions.defaults(), Rng.seeded(1));
         long stepMacs = FlopCount.trainingStep(FlopCount.generator(m), FlopCount.discriminator(m));
         Generator g = m.generator();
-        // G learns on the fakes D judged: the step bench/pytorch_reference.py times, and the one FlopCount counts
-        Trainer trainer = new Trainer(m, GanLoss.nonSaturating(), TrainOptions.defaults().withGNoise("reuse"), null, Rng.seeded(2));
+        Trainer trainer = new Trainer(m, GanLoss.nonSaturating(), TrainOptions.defaults(), null, Rng.seeded(2));
         int[] shape = new int[g.outputShape().length + 1];
         shape[0] = batch;
         System.arraycopy(g.outputShape(), 0, shape, 1, g.outputShape().length);

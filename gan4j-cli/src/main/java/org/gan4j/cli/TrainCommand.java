@@ -184,8 +184,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "the DCGAN models' initialisation: dcgan (N(0, 0.02) on every convolution and Linear weight, zero biases) or dcgan-conv (on convolutions only, PyTorch's default elsewhere) (default: ${DEFAULT-VALUE})")
     String init;
 
-    @Option(names = "--g-noise", defaultValue = "fresh",
-            description = "what G learns on: fresh (a new noise batch) or reuse (the fakes D has just judged) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--g-noise", defaultValue = "reuse",
+            description = "what G learns on: reuse (the fakes D has just judged) or fresh (a new noise batch) (default: ${DEFAULT-VALUE})")
     String gNoise;
 
     /** Where progress goes; a sweep gives each of its runs a log file. */

@@ -41,10 +41,10 @@ public record TrainOptions(OptimizerSpec optimizerG, OptimizerSpec optimizerD, i
         if (!G_NOISE.contains(gNoise)) throw new IllegalArgumentException("unknown G noise '" + gNoise + "' (known: " + String.join(", ", G_NOISE) + ")");
     }
 
-    /** DCGAN's settings: Adam 2e-4, β = (0.5, 0.999), one D step per G step, G on fresh noise, no tricks. */
+    /** DCGAN's settings: Adam 2e-4, β = (0.5, 0.999), one D step per G step, G on the fakes D judged, no tricks. */
     public static TrainOptions defaults() {
         OptimizerSpec adam = OptimizerSpec.adam(2e-4f, 0.5f, 0.999f);
-        return new TrainOptions(adam, adam, 1, 1f, 0f, 0, 0f, 10f, 0, 0f, 0f, 1, "constant", "constant", 0, "fresh");
+        return new TrainOptions(adam, adam, 1, 1f, 0f, 0, 0f, 10f, 0, 0f, 0f, 1, "constant", "constant", 0, "reuse");
     }
 
     public TrainOptions withOptimizers(OptimizerSpec g, OptimizerSpec d) {

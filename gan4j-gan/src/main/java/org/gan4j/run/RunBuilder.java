@@ -22,7 +22,7 @@ import org.gan4j.tensor.Tensor;
  * own model and data), or with {@link #resume} the continuation of one in its directory. Every
  * setting starts at the default of {@code gan4j train}: dcgan28 on the shipped MNIST digits,
  * 12 epochs of batch 64, the non-saturating loss, Adam 2e-4 with β = (0.5, 0.999) for both
- * networks, G learning on fresh noise, DCGAN's initialisation on every layer, seed 1.
+ * networks, DCGAN's initialisation on every layer, seed 1.
  */
 public final class RunBuilder {
     private static final int DEFAULT_EPOCHS = 12;
@@ -42,7 +42,7 @@ public final class RunBuilder {
     private int regEvery = 1;
     private long seed = 1, emaHalfLife;
     private String lrSchedule = "constant", gammaSchedule = "constant";
-    private String init = "dcgan", gNoise = "fresh";
+    private String init = "dcgan", gNoise = "reuse";
     private Countermeasures countermeasures = Countermeasures.none();
     private final List<RunListener> listeners = new ArrayList<>();
 

@@ -71,7 +71,7 @@ def dcgan64(w=64, c=3):
 
 
 def dcgan_init(net):
-    """gan4j's Init.dcgan: conv weights N(0, 0.02); batch-norm scale N(1, 0.02), shift 0."""
+    """gan4j's Init.dcgan on convolutions only (--init dcgan-conv): conv weights N(0, 0.02); batch-norm scale N(1, 0.02), shift 0."""
     for m in net.modules():
         if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
             nn.init.normal_(m.weight, 0.0, 0.02)

@@ -125,6 +125,6 @@ final class ImportWeightsCommand implements Callable<Integer> {
         OptimizerSpec none = TrainOptions.defaults().optimizerG();   // recorded only: an imported generator does not train here
         return new RunConfig(Provenance.VERSION, model, "imported:" + file.getFileName(), null, 0, 0, "none",
                 none, none, 0, 0, 0f, 0f, 0f, 0L, "cpu", 0, 0, 0, o.gHidden(), null, o.activation(), o.width(),
-                o.dWidth(), o.channels(), "stop", 0, null, Countermeasures.none(), 0, 0f, 0f, 1, null, null, 0L, null, 0);
+                o.dWidth(), o.channels(), "stop", 0, null, Countermeasures.none(), 0, 0f, 0f, 1, null, null, 0L, null, 0, null, null);
     }
 }

@@ -192,6 +192,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data-limit", paramLabel = "N", description = "train on N images of the data, chosen with the seed (default: all)")
     Integer dataLimit;
 
+    @Option(names = "--init", defaultValue = "dcgan",
+            description = "the DCGAN models' initialisation: dcgan (N(0, 0.02) on every convolution and Linear weight, zero biases) or dcgan-conv (on convolutions only, PyTorch's default elsewhere) (default: ${DEFAULT-VALUE})")
+    String init;
+
+    @Option(names = "--g-noise", defaultValue = "reuse",
+            description = "what G learns on: reuse (the fakes D has just judged) or fresh (a new noise batch) (default: ${DEFAULT-VALUE})")
+    String gNoise;
+
     /** Where progress goes; a sweep gives each of its runs a log file. */
     PrintStream log = System.out;
 
@@ -237,7 +245,7 @@ final class TrainCommand implements Callable<Integer> {
                     .r1(r1).r2(r2).regEvery(regEvery).lrSchedule(lrSchedule).gammaSchedule(gammaSchedule)
                     .seed(seed).device(device).sampleEvery(sampleEvery).checkpointEvery(checkpointEvery).evalEvery(evalEvery)
                     .mlp(gHidden, dHidden, activation).widths(width, dWidth, channels).imageSize(imageSize).onNan(onNan, maxRollbacks)
-                    .countermeasures(countermeasures())
+                    .countermeasures(countermeasures()).init(init).gNoise(gNoise)
                     .directory(out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
             b.augment(augmentation());
             if (dataLimit != null) b.dataLimit(dataLimit);

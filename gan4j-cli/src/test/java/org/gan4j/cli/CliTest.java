@@ -168,6 +168,22 @@ class CliTest {
     }
 
     @Test
+    void theRecipeFlagsAreRecordedAndBadOnesGetOneLine() throws IOException {
+        Path run = tmp.resolve("recipe");
+        CommandLine r = CommandLine.run(args(SMALL, "--init", "dcgan-conv", "--g-noise", "reuse", "--steps", "2", "--out", run.toString()));
+        assertEquals(0, r.status(), r.err() + r.out());
+        var config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
+        assertEquals("dcgan-conv", config.get("init").asText());
+        assertEquals("reuse", config.get("gNoise").asText());
+        Path never = tmp.resolve("never");
+        r = CommandLine.run(args(SMALL, "--g-noise", "same", "--steps", "2", "--out", never.toString()));
+        assertEquals("gan4j: unknown G noise 'same' (known: fresh, reuse)", r.err().strip());
+        r = CommandLine.run(args(SMALL, "--init", "xavier", "--steps", "2", "--out", never.toString()));
+        assertEquals("gan4j: unknown initialisation 'xavier' (known: dcgan, dcgan-conv)", r.err().strip());
+        assertFalse(Files.exists(never), "refused before the run directory is made");
+    }
+
+    @Test
     void badRegularizationSettingsGetOneLine() {
         Path run = tmp.resolve("never");
         for (String[] bad : new String[][] {{"--r1", "-0.1"}, {"--r2", "-1"}, {"--reg-every", "0"}}) {

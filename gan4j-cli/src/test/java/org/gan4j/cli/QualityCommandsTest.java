@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.gan4j.data.Dataset;
 import org.gan4j.gan.Generator;
+import org.gan4j.io.Npy;
 import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.Models;
 import org.gan4j.metrics.DomainClassifier;
@@ -16,6 +18,7 @@ import org.gan4j.metrics.Metric;
 import org.gan4j.run.DataSources;
 import org.gan4j.run.GeneratorMetrics;
 import org.gan4j.tensor.Rng;
+import org.gan4j.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,34 @@ class QualityCommandsTest {
         assertEquals(1, r.status());
         assertTrue(r.err().startsWith("gan4j: " + cached + ": ") && r.err().strip().endsWith("train it again with ./gan4j classifier train --data mnist"),
                 r.err());
+    }
+
+    @Test
+    void evaluateScoresSamplesFromANpyFileAgainstTheTestSplit() throws Exception {
+        Path cached = tmp.resolve("home/classifiers/mnist.safetensors");
+        Files.createDirectories(cached.getParent());
+        new DomainClassifier("tiny", new DomainClassifier.Architecture(1, 28, 4, 4, 8, 10), Rng.seeded(2)).save(cached, Map.of());
+        Dataset digits = DataSources.openTest("mnist-test", null);
+        float[] x = new float[100 * 784];
+        for (int i = 0; i < 100; i++) digits.copyItem(i, x, i * 784);
+        Path real = tmp.resolve("real.npy"), flat = tmp.resolve("flat.npy");
+        Npy.write(real, Tensor.of(x, 100, 1, 28, 28));
+        Npy.write(flat, Tensor.of(x, 100, 784));
+
+        CommandLine r = CommandLine.run("evaluate", "--samples", real.toString(), "--data", "mnist-test", "--metrics", "fid,modes");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().startsWith(real + " against mnist-test") && r.out().contains("fid = ") && r.out().contains("tiny/penultimate; 100 real, 100 generated]")
+                && r.out().contains("classes_covered = "), r.out());
+
+        r = CommandLine.run("evaluate", "--samples", flat.toString(), "--data", "mnist-test");
+        assertEquals(1, r.status());
+        assertEquals("gan4j: samples of shape [100, 784] cannot be scored against the data's images: expected [n, 1, 28, 28] with n ≥ 10", r.err().strip());
+        r = CommandLine.run("evaluate", "--samples", real.toString());
+        assertEquals("gan4j: --samples needs --data: the dataset whose classifier and test split judge them", r.err().strip());
+        r = CommandLine.run("evaluate", tmp.toString(), "--samples", real.toString(), "--data", "mnist-test");
+        assertEquals("gan4j: --samples scores a file, not the run in " + tmp + "; give one of them", r.err().strip());
+        r = CommandLine.run("evaluate");
+        assertEquals("gan4j: name a run directory (DIR)", r.err().strip());
     }
 
     @Test

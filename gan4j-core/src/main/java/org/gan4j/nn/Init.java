@@ -64,11 +64,27 @@ public final class Init {
         if (bias != null) constant(bias, 0f);
     }
 
-    /** DCGAN's initialisation: convolution weights N(0, 0.02), batch-norm scale N(1, 0.02) and shift 0. */
-    public static void dcgan(Module net, Rng rng) {
+    /**
+     * DCGAN's initialisation: convolution weights N(0, 0.02), batch-norm scale N(1, 0.02) and shift 0.
+     * With {@code linearToo}, Linear weights are N(0, 0.02) as well and every convolution's and Linear
+     * layer's bias starts at 0 (PyTorch's DCGAN example has bias-free layers); without it those keep
+     * PyTorch's default U(±1/√fanIn) from their constructors.
+     */
+    public static void dcgan(Module net, Rng rng, boolean linearToo) {
         for (Module m : net.modules()) {
-            if (m instanceof Conv2d c) normal(c.weight(), 0f, 0.02f, rng);
-            if (m instanceof ConvTranspose2d c) normal(c.weight(), 0f, 0.02f, rng);
+            Tensor weight = null, bias = null;
+            if (m instanceof Conv2d c) {
+                weight = c.weight();
+                bias = c.bias();
+            } else if (m instanceof ConvTranspose2d c) {
+                weight = c.weight();
+                bias = c.bias();
+            } else if (linearToo && m instanceof Linear l) {
+                weight = l.weight();
+                bias = l.bias();
+            }
+            if (weight != null) normal(weight, 0f, 0.02f, rng);
+            if (linearToo && bias != null) constant(bias, 0f);
             if (m instanceof BatchNorm b && b.weight() != null) {
                 normal(b.weight(), 1f, 0.02f, rng);
                 constant(b.bias(), 0f);

@@ -204,17 +204,37 @@ class ModuleTest {
 
     @Test
     void dcganInitSetsConvAndBatchNormStatistics() {
-        Sequential net = new Sequential(new Conv2d(64, 64, 4, 2, 1), new BatchNorm2d(512));
-        Init.dcgan(net, Rng.seeded(16));
-        float[] w = ((Conv2d) net.get(0)).weight().toArray();
-        double sq = 0;
-        for (float f : w) sq += f * f;
-        assertEquals(0.02, Math.sqrt(sq / w.length), 0.002);
+        Sequential net = new Sequential(new Conv2d(64, 64, 4, 2, 1), new BatchNorm2d(512), new Linear(4096, 1));
+        float[] linearBefore = ((Linear) net.get(2)).weight().toArray(), convBias = ((Conv2d) net.get(0)).bias().toArray();
+        Init.dcgan(net, Rng.seeded(16), false);
+        assertEquals(0.02, rms(((Conv2d) net.get(0)).weight()), 0.002);
+        assertArrayEquals(convBias, ((Conv2d) net.get(0)).bias().toArray(), "biases keep PyTorch's default");
+        assertArrayEquals(linearBefore, ((Linear) net.get(2)).weight().toArray(), "Linear layers keep PyTorch's default");
         BatchNorm bn = (BatchNorm) net.get(1);
         double mean = 0;
         for (float f : bn.weight().toArray()) mean += f / 512;
         assertEquals(1, mean, 0.005);
         for (float f : bn.bias().toArray()) assertEquals(0f, f);
+    }
+
+    @Test
+    void dcganInitWithLinearLayersZeroesEveryBias() {
+        Sequential net = new Sequential(new Conv2d(64, 64, 4, 2, 1), new ConvTranspose2d(64, 8, 4, 2, 1), new Linear(4096, 16));
+        Init.dcgan(net, Rng.seeded(17), true);
+        Linear linear = (Linear) net.get(2);
+        // PyTorch's default would give this Linear an rms of 1/√(3·4096) ≈ 0.009
+        assertEquals(0.02, rms(linear.weight()), 0.002);
+        assertEquals(0.02, rms(((ConvTranspose2d) net.get(1)).weight()), 0.002);
+        for (Tensor bias : new Tensor[] {((Conv2d) net.get(0)).bias(), ((ConvTranspose2d) net.get(1)).bias(), linear.bias()}) {
+            for (float f : bias.toArray()) assertEquals(0f, f);
+        }
+    }
+
+    private static double rms(Tensor t) {
+        double sq = 0;
+        float[] v = t.toArray();
+        for (float f : v) sq += f * f;
+        return Math.sqrt(sq / v.length);
     }
 
     @Test

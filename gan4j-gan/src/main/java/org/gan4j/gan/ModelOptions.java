@@ -12,12 +12,19 @@ package org.gan4j.gan;
  * @param channels   image channels of dcgan28 (default 1) and dcgan64 (default 3)
  * @param latentDim  size of the noise vector z
  * @param countermeasures mode-collapse remedies built into D (null: none)
+ * @param init       the DCGAN models' initialisation, one of {@link Models#INITS} (null: "dcgan")
  */
 public record ModelOptions(int[] gHidden, int[] dHidden, String activation, int width, int dWidth, int channels, int latentDim,
-                           Countermeasures countermeasures) {
+                           Countermeasures countermeasures, String init) {
+
+    public ModelOptions {
+        if (init != null && !Models.INITS.contains(init)) {
+            throw new IllegalArgumentException("unknown initialisation '" + init + "' (known: " + String.join(", ", Models.INITS) + ")");
+        }
+    }
 
     public ModelOptions(int[] gHidden, int[] dHidden, String activation, int width, int channels, int latentDim) {
-        this(gHidden, dHidden, activation, width, 0, channels, latentDim, null);
+        this(gHidden, dHidden, activation, width, 0, channels, latentDim, null, null);
     }
 
     public static ModelOptions defaults() {
@@ -25,7 +32,7 @@ public record ModelOptions(int[] gHidden, int[] dHidden, String activation, int 
     }
 
     public ModelOptions withCountermeasures(Countermeasures c) {
-        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, latentDim, c);
+        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, latentDim, c, init);
     }
 
     Countermeasures countermeasuresOrNone() {
@@ -33,27 +40,36 @@ public record ModelOptions(int[] gHidden, int[] dHidden, String activation, int 
     }
 
     public ModelOptions withGHidden(int... sizes) {
-        return new ModelOptions(sizes, dHidden, activation, width, dWidth, channels, latentDim, countermeasures);
+        return new ModelOptions(sizes, dHidden, activation, width, dWidth, channels, latentDim, countermeasures, init);
     }
 
     public ModelOptions withDHidden(int... sizes) {
-        return new ModelOptions(gHidden, sizes, activation, width, dWidth, channels, latentDim, countermeasures);
+        return new ModelOptions(gHidden, sizes, activation, width, dWidth, channels, latentDim, countermeasures, init);
     }
 
     public ModelOptions withActivation(String name) {
-        return new ModelOptions(gHidden, dHidden, name, width, dWidth, channels, latentDim, countermeasures);
+        return new ModelOptions(gHidden, dHidden, name, width, dWidth, channels, latentDim, countermeasures, init);
     }
 
     public ModelOptions withWidth(int w) {
-        return new ModelOptions(gHidden, dHidden, activation, w, dWidth, channels, latentDim, countermeasures);
+        return new ModelOptions(gHidden, dHidden, activation, w, dWidth, channels, latentDim, countermeasures, init);
     }
 
     public ModelOptions withChannels(int c) {
-        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, c, latentDim, countermeasures);
+        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, c, latentDim, countermeasures, init);
     }
 
     public ModelOptions withLatentDim(int z) {
-        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, z, countermeasures);
+        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, z, countermeasures, init);
+    }
+
+    public ModelOptions withInit(String name) {
+        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, latentDim, countermeasures, name);
+    }
+
+    /** Whether the DCGAN models put N(0, 0.02) on their Linear layers too, with zero biases. */
+    boolean dcganInitOnLinearToo() {
+        return init == null || init.equals("dcgan");
     }
 
     int[] gHiddenOr(int... fallback) {

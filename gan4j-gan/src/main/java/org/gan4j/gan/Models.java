@@ -19,12 +19,19 @@ import org.gan4j.nn.Tanh;
 import org.gan4j.nn.Unflatten;
 import org.gan4j.tensor.Rng;
 
-/** The named architectures. The DCGANs get DCGAN's N(0, 0.02) initialisation, the residual models ({@link ResNets}) their own. */
+/** The named architectures. The DCGANs get DCGAN's N(0, 0.02) initialisation ({@link #INITS}), the residual models ({@link ResNets}) their own. */
 public final class Models {
     public static final List<String> NAMES = List.of("mlp", "dcgan28", "dcgan64", "cgan-mlp", "cgan-dcgan28", "mlp2d", "resnet28",
             "resnet64");
     /** The MLPs' hidden activations. */
     public static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu", "tanh");
+    /**
+     * The DCGAN models' initialisations: "dcgan", N(0, 0.02) on every convolution and Linear weight
+     * and zero biases; "dcgan-conv", N(0, 0.02) on convolution weights only, PyTorch's default
+     * U(±1/√fanIn) on Linear weights and all biases (gan4j's recipe before "dcgan"). BatchNorm's
+     * scale is N(1, 0.02) in both.
+     */
+    public static final List<String> INITS = List.of("dcgan", "dcgan-conv");
     private static final int CLASSES = 10;
 
     private Models() {
@@ -112,8 +119,8 @@ public final class Models {
         Generator gen = conditional ? new Generator(g, z, image, CLASSES, embed, rng) : new Generator(g, z, image);
         Discriminator dis = conditional ? Discriminator.projection(d, features, CLASSES, rng)
                 : Discriminator.packed(head(d, features, c, rng), c.pack());
-        Init.dcgan(gen, rng);
-        Init.dcgan(dis, rng);
+        Init.dcgan(gen, rng, o.dcganInitOnLinearToo());
+        Init.dcgan(dis, rng, o.dcganInitOnLinearToo());
         return new GanModel(conditional ? "cgan-dcgan28" : "dcgan28", gen, dis);
     }
 
@@ -140,8 +147,8 @@ public final class Models {
         }
         Generator gen = new Generator(g, z, new int[] {c, 64, 64});
         Discriminator dis = Discriminator.packed(d, cm.pack());
-        Init.dcgan(gen, rng);
-        Init.dcgan(dis, rng);
+        Init.dcgan(gen, rng, o.dcganInitOnLinearToo());
+        Init.dcgan(dis, rng, o.dcganInitOnLinearToo());
         return new GanModel("dcgan64", gen, dis);
     }
 

@@ -1,5 +1,6 @@
 package org.gan4j.gan;
 
+import java.util.List;
 import org.gan4j.optim.OptimizerSpec;
 
 /**
@@ -22,11 +23,14 @@ import org.gan4j.optim.OptimizerSpec;
  * @param gammaSchedule   how R1 and R2's γ change over the run, one of {@link Schedule#NAMES}
  * @param scheduleSteps   the steps the schedules span (the run's length); needed by any schedule but "constant"
  * @param augment         the augmentation of every batch D sees, real and fake ({@link Augmentation#none()}: none)
+ * @param gNoise          what G learns on, one of {@link #G_NOISE}: "fresh", a new noise batch (as PyTorch DCGAN loops
+ *                        commonly draw; G's BatchNorm then sees two batches per step), or "reuse", the fakes D has just judged
  */
 public record TrainOptions(OptimizerSpec optimizerG, OptimizerSpec optimizerD, int dSteps, float realTarget,
                            float instanceNoise, int noiseSteps, float emaDecay, float gradientPenalty, int unrollSteps,
                            float r1Gamma, float r2Gamma, int regEvery, String lrSchedule, String gammaSchedule,
-                           long scheduleSteps, Augmentation augment) {
+                           long scheduleSteps, Augmentation augment, String gNoise) {
+    public static final List<String> G_NOISE = List.of("fresh", "reuse");
 
     public TrainOptions {
         if (augment == null) throw new IllegalArgumentException("augment: give Augmentation.none() for none");
@@ -36,17 +40,18 @@ public record TrainOptions(OptimizerSpec optimizerG, OptimizerSpec optimizerD, i
             if (!Schedule.NAMES.contains(s)) throw new IllegalArgumentException("unknown schedule '" + s + "' (known: " + String.join(", ", Schedule.NAMES) + ")");
             if (!s.equals("constant") && scheduleSteps < 1) throw new IllegalArgumentException("a " + s + " schedule needs the run's length in steps");
         }
+        if (!G_NOISE.contains(gNoise)) throw new IllegalArgumentException("unknown G noise '" + gNoise + "' (known: " + String.join(", ", G_NOISE) + ")");
     }
 
-    /** DCGAN's settings: Adam 2e-4, β = (0.5, 0.999), one D step per G step, no tricks. */
+    /** DCGAN's settings: Adam 2e-4, β = (0.5, 0.999), one D step per G step, G on the fakes D judged, no tricks. */
     public static TrainOptions defaults() {
         OptimizerSpec adam = OptimizerSpec.adam(2e-4f, 0.5f, 0.999f);
-        return new TrainOptions(adam, adam, 1, 1f, 0f, 0, 0f, 10f, 0, 0f, 0f, 1, "constant", "constant", 0, Augmentation.none());
+        return new TrainOptions(adam, adam, 1, 1f, 0f, 0, 0f, 10f, 0, 0f, 0f, 1, "constant", "constant", 0, Augmentation.none(), "reuse");
     }
 
     public TrainOptions withOptimizers(OptimizerSpec g, OptimizerSpec d) {
         return new TrainOptions(g, d, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps,
-                r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment);
+                r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
     }
 
     public TrainOptions withLearningRates(float g, float d) {
@@ -59,42 +64,48 @@ public record TrainOptions(OptimizerSpec optimizerG, OptimizerSpec optimizerD, i
     }
 
     public TrainOptions withDSteps(int k) {
-        return new TrainOptions(optimizerG, optimizerD, k, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment);
+        return new TrainOptions(optimizerG, optimizerD, k, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
     }
 
     public TrainOptions withRealTarget(float t) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, t, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, t, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
     }
 
     public TrainOptions withInstanceNoise(float sigma, int overSteps) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, sigma, overSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, sigma, overSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
     }
 
     public TrainOptions withEma(float decay) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, decay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, decay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
     }
 
     public TrainOptions withGradientPenalty(float lambda) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, lambda, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, lambda, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
     }
 
     public TrainOptions withUnrollSteps(int k) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, k, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, k, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
     }
 
     /** R1 and R2 with weights γ (0 turns one off), applied every k-th step with weight k·γ. */
     public TrainOptions withGradientRegularization(float r1, float r2, int k) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1, r2, k, lrSchedule, gammaSchedule, scheduleSteps, augment);
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1, r2, k, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
     }
 
     /** Learning-rate and γ schedules ({@link Schedule#NAMES}) over a run of {@code steps}. */
     public TrainOptions withSchedules(String lr, String gamma, long steps) {
         return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps,
-                r1Gamma, r2Gamma, regEvery, lr, gamma, steps, augment);
+                r1Gamma, r2Gamma, regEvery, lr, gamma, steps, augment, gNoise);
     }
 
     public TrainOptions withAugmentation(Augmentation a) {
         return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps,
-                r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, a);
+                r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, a, gNoise);
+    }
+
+    /** What G learns on: "fresh" noise or the fakes D has just judged ("reuse"). */
+    public TrainOptions withGNoise(String g) {
+        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps,
+                r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, g);
     }
 }

@@ -65,12 +65,9 @@ public final class Trainer {
         if (lrScale != 1f || !options.lrSchedule().equals("constant")) setLearningRates();
         step++;
         try (Scope scope = Scope.open()) {
-            // 1. z ~ N(0, 1); f = G(z)   (G's graph is only kept when G trains this step)
-            Tensor z = g.noise(n, rng);
-            Tensor fake;
-            try (var ng = trainG ? null : Autograd.noGrad()) {
-                fake = g.generate(z, fakeLabels);
-            }
+            // 1. z ~ N(0, 1); f = G(z)   (G's graph is only kept when G learns on this f)
+            boolean freshNoise = options.gNoise().equals("fresh");
+            Tensor fake = fakes(n, fakeLabels, trainG && !freshNoise);
 
             // 2-4. D's update on the real batch and f.detach(): no gradient reaches G
             DiscriminatorStep ds = updateDiscriminator(real, fake.detach(), labels, fakeLabels);
@@ -81,7 +78,9 @@ public final class Trainer {
                 // unrolled GAN (Metz et al. 2017): G answers the D of k more updates; D goes back afterwards
                 SavedDiscriminator beforeLookAhead = options.unrollSteps() > 0 ? lookAhead(real, labels, fakeLabels) : null;
 
-                // 5. y_f = D(f) with D's parameters frozen; loss_G = -log(y_f) (non-saturating)
+                // 5. y_f = D(f) with D's parameters frozen; loss_G = -log(y_f) (non-saturating),
+                //    on the f D judged or on a fresh f = G(z')
+                if (freshNoise) fake = fakes(n, fakeLabels, true);
                 d.requiresGrad(false);
                 try {
                     Tensor yFake = d.score(seen(fake), fakeLabels);
@@ -101,6 +100,15 @@ public final class Trainer {
                 if (ema != null) ema.update(g);
             }
             return new StepStats(step, ds.loss(), lossG, meanProbability(ds.yReal()), meanProbability(ds.yFake()));
+        }
+    }
+
+    /** G(z) for a fresh z ~ N(0, 1); G's graph is kept only when G will learn from it. */
+    private Tensor fakes(int n, int[] labels, boolean forG) {
+        Generator g = model.generator();
+        Tensor z = g.noise(n, rng);
+        try (var ng = forG ? null : Autograd.noGrad()) {
+            return g.generate(z, labels);
         }
     }
 
@@ -179,13 +187,8 @@ public final class Trainer {
     /** Saves D, then gives it {@code unrollSteps} more updates on the real batch, each against fresh fakes. */
     private SavedDiscriminator lookAhead(Tensor real, int[] labels, int[] fakeLabels) {
         SavedDiscriminator saved = new SavedDiscriminator();
-        Generator g = model.generator();
         for (int k = 0; k < options.unrollSteps(); k++) {
-            Tensor fake;
-            try (var ng = Autograd.noGrad()) {
-                fake = g.generate(g.noise(real.size(0), rng), fakeLabels);
-            }
-            updateDiscriminator(real, fake, labels, fakeLabels);
+            updateDiscriminator(real, fakes(real.size(0), fakeLabels, false), labels, fakeLabels);
         }
         return saved;
     }

@@ -52,6 +52,19 @@ public final class DataSources {
         }
     }
 
+    /** The test split of a named image dataset (the shipped digits are MNIST's test split): what samples are scored against. */
+    public static Dataset openTest(String name, Path dataDir) {
+        if (name.equals(DEFAULT)) return Datasets.mnistShipped();
+        if (!Datasets.names().contains(name)) {
+            throw new IllegalArgumentException("no test split for '" + name + "' (known: " + DEFAULT + ", " + String.join(", ", Datasets.names()) + ")");
+        }
+        try {
+            return Datasets.standard(dataDir).load(name, Datasets.Split.TEST);
+        } catch (DatasetException e) {
+            throw new RunException(e.getMessage(), e);
+        }
+    }
+
     /** Whether {@code name} means a folder of images rather than one of {@link #NAMES}. */
     public static boolean isFolder(String name) {
         return switch (name) {

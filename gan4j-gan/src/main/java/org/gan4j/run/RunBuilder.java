@@ -14,6 +14,7 @@ import org.gan4j.gan.ModelOptions;
 import org.gan4j.gan.Models;
 import org.gan4j.gan.Schedule;
 import org.gan4j.metrics.ShuffledSubset;
+import org.gan4j.gan.TrainOptions;
 import org.gan4j.optim.OptimizerSpec;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
@@ -23,7 +24,7 @@ import org.gan4j.tensor.Tensor;
  * own model and data), or with {@link #resume} the continuation of one in its directory. Every
  * setting starts at the default of {@code gan4j train}: dcgan28 on the shipped MNIST digits,
  * 12 epochs of batch 64, the non-saturating loss, Adam 2e-4 with β = (0.5, 0.999) for both
- * networks, seed 1.
+ * networks, DCGAN's initialisation on every layer, seed 1.
  */
 public final class RunBuilder {
     private static final int DEFAULT_EPOCHS = 12;
@@ -43,6 +44,7 @@ public final class RunBuilder {
     private int regEvery = 1;
     private long seed = 1, emaHalfLife;
     private String lrSchedule = "constant", gammaSchedule = "constant";
+    private String init = "dcgan", gNoise = "reuse";
     private Countermeasures countermeasures = Countermeasures.none();
     private Augmentation augment = Augmentation.none();
     /** Images to train on (null: all of them). */
@@ -207,6 +209,18 @@ public final class RunBuilder {
         return this;
     }
 
+    /** The DCGAN models' initialisation, one of {@link Models#INITS}. */
+    public RunBuilder init(String name) {
+        this.init = name;
+        return this;
+    }
+
+    /** What G learns on, one of {@link TrainOptions#G_NOISE}: "fresh" noise or the fakes D has just judged ("reuse"). */
+    public RunBuilder gNoise(String name) {
+        this.gNoise = name;
+        return this;
+    }
+
     /** The device the run was started on, as recorded in config.json (the caller selects the backend). */
     public RunBuilder device(String name) {
         this.device = name;
@@ -320,6 +334,8 @@ public final class RunBuilder {
         regEvery = Math.max(1, c.regEvery());
         augment = RunConfig.orNone(c.augment());
         dataLimit = c.dataLimit() > 0 ? c.dataLimit() : null;
+        init = c.modelOptions().init();
+        gNoise = c.trainOptions().gNoise();
         return this;
     }
 
@@ -377,7 +393,7 @@ public final class RunBuilder {
     }
 
     private ModelOptions options(int imageChannels) {
-        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, imageChannels, 0, countermeasures);
+        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, imageChannels, 0, countermeasures, init);
     }
 
     /** The configuration this builder makes for {@code dataset}, every value resolved. */
@@ -390,7 +406,7 @@ public final class RunBuilder {
         return new RunConfig(Provenance.VERSION, model, data, dataDir, batchSize, length, loss, optimizerG, optimizerD, dSteps,
                 unrollSteps, labelSmoothing, instanceNoise, emaDecay(), seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
                 dHidden, activation, width, dWidth, imageChannels, onNan, maxRollbacks, dataset.checksum(), countermeasures, side,
-                r1, r2, regEvery, lrSchedule, gammaSchedule, emaHalfLife, augment, dataLimit == null ? 0 : dataLimit);
+                r1, r2, regEvery, lrSchedule, gammaSchedule, emaHalfLife, augment, dataLimit == null ? 0 : dataLimit, init, gNoise);
     }
 
     /** The decay per G step: the one given, or the half-life's (StyleGAN2: ema_beta = 0.5 ** (batch_size / ema_nimg)). */
@@ -421,6 +437,9 @@ public final class RunBuilder {
         for (String s : new String[] {lrSchedule, gammaSchedule}) {
             if (!Schedule.NAMES.contains(s)) throw new IllegalArgumentException("unknown schedule '" + s + "' (known: " + String.join(", ", Schedule.NAMES) + ")");
         }
+        // the options records check their own names
+        options(channels);
+        TrainOptions.defaults().withGNoise(gNoise);
         if (!(r1 >= 0) || !(r2 >= 0)) throw new IllegalArgumentException("R1 and R2's γ must be 0 (off) or positive, got " + r1 + " and " + r2);
         if (regEvery < 1) throw new IllegalArgumentException("the regularization interval (reg-every) must be at least 1 step, got " + regEvery);
         if (width < 0 || dWidth < 0) throw new IllegalArgumentException("widths must not be negative (0: the model's)");

@@ -16,7 +16,9 @@ import org.gan4j.optim.OptimizerSpec;
  * constant); {@code emaHalfLife}, the weight average's half-life in images when it was given so
  * ({@code ema} holds the decay per G step it resolved to, 0.5^(batch/half-life)); {@code augment}, the
  * augmentation of D's inputs (null means none); {@code dataLimit}, the number of images trained on
- * (0 means all), the first of the data shuffled with the run's seed ({@link org.gan4j.metrics.ShuffledSubset}).
+ * (0 means all), the first of the data shuffled with the run's seed ({@link org.gan4j.metrics.ShuffledSubset});
+ * {@code init}, the DCGAN models' initialisation, and {@code gNoise}, what G learns on (null: "dcgan-conv" and
+ * "reuse", the recipe of runs made before these fields).
  */
 public record RunConfig(
         String version,
@@ -56,10 +58,15 @@ public record RunConfig(
         String gammaSchedule,
         long emaHalfLife,
         Augmentation augment,
-        int dataLimit) {
+        int dataLimit,
+        String init,
+        String gNoise) {
+    /** What runs recorded before {@code init} and {@code gNoise} were trained with. */
+    private static final String OLD_INIT = "dcgan-conv", OLD_G_NOISE = "reuse";
+
 
     public ModelOptions modelOptions() {
-        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, 0, countermeasures);
+        return new ModelOptions(gHidden, dHidden, activation, width, dWidth, channels, 0, countermeasures, init == null ? OLD_INIT : init);
     }
 
     public TrainOptions trainOptions() {
@@ -72,7 +79,8 @@ public record RunConfig(
                 .withEma(ema)
                 .withGradientRegularization(r1, r2, Math.max(1, regEvery))
                 .withSchedules(orConstant(lrSchedule), orConstant(gammaSchedule), steps)
-                .withAugmentation(orNone(augment));
+                .withAugmentation(orNone(augment))
+                .withGNoise(gNoise == null ? OLD_G_NOISE : gNoise);
     }
 
     static Augmentation orNone(Augmentation augment) {
@@ -87,6 +95,6 @@ public record RunConfig(
         return new RunConfig(version, model, data, dataDir, batchSize, newSteps, loss, optimizerG, optimizerD, dSteps, unrollSteps,
                 labelSmoothing, instanceNoise, ema, seed, device, sampleEvery, checkpointEvery, evalEvery, gHidden,
                 dHidden, activation, width, dWidth, channels, onNan, maxRollbacks, dataChecksum, countermeasures, imageSize,
-                r1, r2, regEvery, lrSchedule, gammaSchedule, emaHalfLife, augment, dataLimit);
+                r1, r2, regEvery, lrSchedule, gammaSchedule, emaHalfLife, augment, dataLimit, init, gNoise);
     }
 }

@@ -15,6 +15,8 @@ import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TrainerTest {
 
@@ -133,31 +135,55 @@ class TrainerTest {
 
     @Test
     void unrolledGeneratorStepFollowsTheLookedAheadDiscriminator() {
-        // the unrolled step, written out by hand: D's update, one look-ahead update on fresh fakes, then G's update against that D
         Tensor real = ringBatch(16, Rng.seeded(9));
-        Trainer t = trainer("mlp2d", TrainOptions.defaults().withUnrollSteps(1), 3);
+        Trainer t = trainer("mlp2d", TrainOptions.defaults().withUnrollSteps(1).withGNoise("reuse"), 3);
         t.step(real, null);
+        assertSameState(handWrittenStep(real, 1, false), t.model().generator().stateDict());
+    }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"fresh", "reuse"})
+    void theGeneratorLearnsOnFreshNoiseOrOnTheFakesDJudged(String gNoise) {
+        Tensor real = ringBatch(16, Rng.seeded(9));
+        Trainer t = trainer("mlp2d", TrainOptions.defaults().withGNoise(gNoise), 3);
+        t.step(real, null);
+        // G's BatchNorm statistics too: with fresh noise they have seen two batches
+        assertSameState(handWrittenStep(real, 0, gNoise.equals("fresh")), t.model().generator().stateDict());
+    }
+
+    /**
+     * The step of {@code trainer("mlp2d", ..., 3)} written out by hand: D's update on f = G(z), {@code lookAheads}
+     * more D updates on fresh fakes (the unrolled GAN), then G's update against that D on f, or on G(z') for a new z'.
+     * Returns G's state: weights and BatchNorm statistics.
+     */
+    private static Map<String, Tensor> handWrittenStep(Tensor real, int lookAheads, boolean freshNoise) {
         GanModel m = Models.create("mlp2d", ModelOptions.defaults().withGHidden(16, 16).withDHidden(16), Rng.seeded(3));
         Generator g = m.generator();
         Discriminator d = m.discriminator();
         Rng rng = Rng.seeded(4);
+        int n = real.size(0);
         var optG = new Adam(g.parameters(), 2e-4f, 0.5f, 0.999f);
         var optD = new Adam(d.parameters(), 2e-4f, 0.5f, 0.999f);
-        Tensor fake = g.generate(g.noise(16, rng), null);
+        Tensor fake = g.generate(g.noise(n, rng), null);
         discriminatorStep(d, optD, real, fake.detach());
-        Tensor lookAhead;
-        try (var ng = Autograd.noGrad()) {
-            lookAhead = g.generate(g.noise(16, rng), null);
+        for (int k = 0; k < lookAheads; k++) {
+            Tensor lookAhead;
+            try (var ng = Autograd.noGrad()) {
+                lookAhead = g.generate(g.noise(n, rng), null);
+            }
+            discriminatorStep(d, optD, real, lookAhead);
         }
-        discriminatorStep(d, optD, real, lookAhead);
+        if (freshNoise) fake = g.generate(g.noise(n, rng), null);
         d.requiresGrad(false);
         optG.zeroGrad();
         GanLoss.nonSaturating().generator(d.score(fake, null)).backward();
         optG.step();
+        return g.stateDict();
+    }
 
-        var expected = snapshot(g);
-        snapshot(t.model().generator()).forEach((k, v) -> assertArrayEquals(expected.get(k), v, 1e-7f, "G's " + k));
+    private static void assertSameState(Map<String, Tensor> expected, Map<String, Tensor> actual) {
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((k, v) -> assertArrayEquals(v.toArray(), actual.get(k).toArray(), 1e-7f, "G's " + k));
     }
 
     private static void discriminatorStep(Discriminator d, Adam opt, Tensor real, Tensor fake) {
@@ -244,5 +270,9 @@ class TrainerTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Models.create("resnet", ModelOptions.defaults(), Rng.seeded(1)));
         assertTrue(e.getMessage().contains("mlp, dcgan28"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> GanLoss.named("l1"));
+        e = assertThrows(IllegalArgumentException.class, () -> ModelOptions.defaults().withInit("xavier"));
+        assertEquals("unknown initialisation 'xavier' (known: dcgan, dcgan-conv)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainOptions.defaults().withGNoise("same"));
+        assertEquals("unknown G noise 'same' (known: fresh, reuse)", e.getMessage());
     }
 }

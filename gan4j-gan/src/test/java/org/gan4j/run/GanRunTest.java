@@ -2,6 +2,7 @@ package org.gan4j.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.gan4j.gan.GanModel;
@@ -163,6 +165,35 @@ class GanRunTest {
         RunConfig c = new RunDirectory(dir).readConfig();
         assertEquals(OptimizerSpec.adam(1e-4f, 0.8f, 0.999f), c.optimizerG());
         assertEquals(OptimizerSpec.adam(3e-4f, 0.8f, 0.999f), c.optimizerD());
+    }
+
+    @Test
+    void runsFromBeforeTheRecipeOptionsResumeWithTheirOldRecipe() throws Exception {
+        Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts"), today = tmp.resolve("today");
+        tinyDcgan(whole).init("dcgan-conv").gNoise("reuse").steps(6).build().fit();
+        tinyDcgan(parts).init("dcgan-conv").gNoise("reuse").steps(3).build().fit();
+        tinyDcgan(today).steps(6).build().fit();
+        // config.json as runs wrote it before init and gNoise were recorded
+        Path config = parts.resolve("config.json");
+        String recorded = Files.readString(config);
+        String older = recorded.replaceAll(",\\s*\"init\" : \"dcgan-conv\"", "").replaceAll(",\\s*\"gNoise\" : \"reuse\"", "");
+        assertTrue(recorded.contains("\"gNoise\" : \"reuse\"") && !older.contains("init") && !older.contains("gNoise"), older);
+        Files.writeString(config, older);
+        RunConfig c = new RunDirectory(parts).readConfig();
+        assertEquals("dcgan-conv", c.modelOptions().init());
+        assertEquals("reuse", c.trainOptions().gNoise());
+
+        GanRun.builder().resume(parts).steps(6).build().fit();
+        var expected = SafeTensors.read(whole.resolve("checkpoints/step-000006.safetensors")).tensors();
+        var resumed = SafeTensors.read(parts.resolve("checkpoints/step-000006.safetensors")).tensors();
+        expected.forEach((name, t) -> assertArrayEquals(t.toArray(), resumed.get(name).toArray(), name));
+        var fresh = SafeTensors.read(today.resolve("checkpoints/step-000006.safetensors")).tensors();
+        assertFalse(Arrays.equals(expected.get("generator.main.0.weight").toArray(), fresh.get("generator.main.0.weight").toArray()),
+                "today's default recipe trains otherwise");
+    }
+
+    private static RunBuilder tinyDcgan(Path dir) {
+        return GanRun.builder().model("dcgan28").data("mnist-test").widths(4, 0, 0).batchSize(8).checkpointEvery(3).sampleEvery(3).seed(3).directory(dir);
     }
 
     @Test

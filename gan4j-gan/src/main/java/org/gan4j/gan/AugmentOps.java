@@ -74,7 +74,7 @@ public final class AugmentOps {
         return aboutMean ? scaleAbout(x, x.mean(new int[] {1, 2, 3}, true), c) : x.mul(perSample(x, c));
     }
 
-    /** Each pixel's colour moved away from (s > 1) or towards (s < 1) its grey, the mean over the channels. */
+    /** Each pixel's colour moved away from ({@code s > 1}) or towards ({@code s < 1}) its grey, the mean over the channels. */
     public static Tensor saturation(Tensor x, float[] s) {
         requirePerSample(x, s.length);
         return isAll(s, 1f) ? x : scaleAbout(x, x.mean(1, true), s);

@@ -17,6 +17,8 @@ public final class Generator extends Module {
     private final Embedding label;
     private final int latentDim;
     private final int[] outputShape;
+    /** Rows {@link #sample} makes at a time. */
+    private static final int BATCH = 500;
 
     /** An unconditional generator. */
     public Generator(Module main, int latentDim, int[] outputShape) {
@@ -46,21 +48,22 @@ public final class Generator extends Module {
 
     /** Samples for noise z and, for a conditional generator, one class per row. */
     public Tensor generate(Tensor z, int[] labels) {
-        if (z.dim() != 2 || z.size(1) != latentDim) {
-            throw inputError("noise " + Tensor.shapeString(z.shape()) + ", expected [n, " + latentDim + "]");
-        }
-        Tensor in = z;
-        if (label != null) {
-            if (labels == null || labels.length != z.size(0)) {
-                throw inputError("conditional generator needs one class per noise row (" + z.size(0) + "), got "
-                        + (labels == null ? "none" : labels.length));
-            }
-            in = Tensor.concat(1, z, label.forward(labels));
-        }
+        checkInput(z, labels);
+        Tensor in = label == null ? z : Tensor.concat(1, z, label.forward(labels));
         int[] shape = new int[outputShape.length + 1];
         shape[0] = z.size(0);
         System.arraycopy(outputShape, 0, shape, 1, outputShape.length);
         return main.forward(in).reshape(shape);
+    }
+
+    private void checkInput(Tensor z, int[] labels) {
+        if (z.dim() != 2 || z.size(1) != latentDim) {
+            throw inputError("noise " + Tensor.shapeString(z.shape()) + ", expected [n, " + latentDim + "]");
+        }
+        if (label != null && (labels == null || labels.length != z.size(0))) {
+            throw inputError("conditional generator needs one class per noise row (" + z.size(0) + "), got "
+                    + (labels == null ? "none" : labels.length));
+        }
     }
 
     @Override
@@ -82,23 +85,39 @@ public final class Generator extends Module {
     }
 
     /**
-     * {@code n} samples, made in evaluation mode 500 at a time from noise drawn with {@code seed}
-     * and gathered on the default backend; a conditional generator is asked for its classes in
-     * turn. Each batch's intermediates are released before the next, so tens of thousands of
-     * samples fit in memory.
+     * {@code n} samples from noise drawn with {@code seed}, 500 rows at a time as {@link #sample(Tensor, int[])}
+     * makes them, each 500 from a noise stream of its own; a conditional generator is asked for its
+     * classes in turn.
      */
     public Tensor sample(int n, long seed) {
         Rng rng = Rng.seeded(seed);
-        int itemLength = Tensor.numel(outputShape);
+        float[] z = new float[Math.multiplyExact(n, latentDim)];
+        for (int from = 0; from < n; from += BATCH) {
+            int size = Math.min(BATCH, n - from);
+            System.arraycopy(noise(size, rng.fork(from)).toArray(), 0, z, from * latentDim, size * latentDim);
+        }
+        return sample(Tensor.of(z, n, latentDim), classesInTurn(n, 0));
+    }
+
+    /**
+     * The samples of noise z [n, latentDim] (and, for a conditional generator, one class per row),
+     * made in evaluation mode without a graph, {@value #BATCH} rows at a time and gathered on the
+     * default backend. Each batch's intermediates are released before the next, so tens of
+     * thousands of samples fit in memory; each row's sample is the same bits as in one pass.
+     */
+    public Tensor sample(Tensor z, int[] labels) {
+        checkInput(z, labels);
+        int n = z.size(0), itemLength = Tensor.numel(outputShape);
         float[] all = new float[Math.multiplyExact(n, itemLength)];
         boolean wasTraining = isTraining();
         try (var ng = Autograd.noGrad()) {
             eval();
-            for (int from = 0; from < n; from += 500) {
-                int size = Math.min(500, n - from);
+            for (int from = 0; from < n; from += BATCH) {
+                int to = Math.min(n, from + BATCH);
                 try (Scope scope = Scope.open()) {
-                    float[] part = generate(noise(size, rng.fork(from)), classesInTurn(size, from)).toArray();
-                    System.arraycopy(part, 0, all, from * itemLength, part.length);
+                    int[] part = labels == null ? null : Arrays.copyOfRange(labels, from, to);
+                    float[] images = generate(z.slice(0, from, to), part).toArray();
+                    System.arraycopy(images, 0, all, from * itemLength, images.length);
                 }
             }
         } finally {

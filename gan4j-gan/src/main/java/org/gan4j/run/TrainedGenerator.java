@@ -10,7 +10,6 @@ import org.gan4j.gan.GanModel;
 import org.gan4j.gan.Generator;
 import org.gan4j.gan.Models;
 import org.gan4j.nn.SafeTensors;
-import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 
@@ -75,9 +74,7 @@ public record TrainedGenerator(RunConfig config, Generator generator, long step)
             if (labels.length != s[0]) throw new IllegalArgumentException(labels.length + " labels for " + s[0] + " noise vectors");
             for (int y : labels) if (y < 0 || y >= generator.classes()) labels(1, y);   // names the class out of range
         }
-        try (var ng = Autograd.noGrad()) {
-            return generator.generate(z, generator.classes() > 0 && labels == null ? labels(s[0], null) : labels);
-        }
+        return generator.sample(z, generator.classes() > 0 && labels == null ? labels(s[0], null) : labels);
     }
 
     /** Class labels for n samples: all {@code chosen} when given, else 0, 1, 2, ... in turn; null if unconditional. */

@@ -1,6 +1,7 @@
 package org.gan4j.gan;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.gan4j.optim.OptimizerSpec;
 
 /**
@@ -50,8 +51,10 @@ public record TrainOptions(OptimizerSpec optimizerG, OptimizerSpec optimizerD, i
     }
 
     public TrainOptions withOptimizers(OptimizerSpec g, OptimizerSpec d) {
-        return new TrainOptions(g, d, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps,
-                r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
+        return edit(o -> {
+            o.optimizerG = g;
+            o.optimizerD = d;
+        });
     }
 
     public TrainOptions withLearningRates(float g, float d) {
@@ -64,48 +67,98 @@ public record TrainOptions(OptimizerSpec optimizerG, OptimizerSpec optimizerD, i
     }
 
     public TrainOptions withDSteps(int k) {
-        return new TrainOptions(optimizerG, optimizerD, k, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
+        return edit(o -> o.dSteps = k);
     }
 
     public TrainOptions withRealTarget(float t) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, t, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
+        return edit(o -> o.realTarget = t);
     }
 
     public TrainOptions withInstanceNoise(float sigma, int overSteps) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, sigma, overSteps, emaDecay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
+        return edit(o -> {
+            o.instanceNoise = sigma;
+            o.noiseSteps = overSteps;
+        });
     }
 
     public TrainOptions withEma(float decay) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, decay, gradientPenalty, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
+        return edit(o -> o.emaDecay = decay);
     }
 
     public TrainOptions withGradientPenalty(float lambda) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, lambda, unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
+        return edit(o -> o.gradientPenalty = lambda);
     }
 
     public TrainOptions withUnrollSteps(int k) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, k, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
+        return edit(o -> o.unrollSteps = k);
     }
 
     /** R1 and R2 with weights γ (0 turns one off), applied every k-th step with weight k·γ. */
     public TrainOptions withGradientRegularization(float r1, float r2, int k) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps, r1, r2, k, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
+        return edit(o -> {
+            o.r1Gamma = r1;
+            o.r2Gamma = r2;
+            o.regEvery = k;
+        });
     }
 
     /** Learning-rate and γ schedules ({@link Schedule#NAMES}) over a run of {@code steps}. */
     public TrainOptions withSchedules(String lr, String gamma, long steps) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps,
-                r1Gamma, r2Gamma, regEvery, lr, gamma, steps, augment, gNoise);
+        return edit(o -> {
+            o.lrSchedule = lr;
+            o.gammaSchedule = gamma;
+            o.scheduleSteps = steps;
+        });
     }
 
     public TrainOptions withAugmentation(Augmentation a) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps,
-                r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, a, gNoise);
+        return edit(o -> o.augment = a);
     }
 
     /** What G learns on: "fresh" noise or the fakes D has just judged ("reuse"). */
     public TrainOptions withGNoise(String g) {
-        return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty, unrollSteps,
-                r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, g);
+        return edit(o -> o.gNoise = g);
+    }
+
+    /** These options with {@code change} applied to a copy of their fields, checked again as new ones are. */
+    private TrainOptions edit(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return f.build();
+    }
+
+    /** The record's fields, editable, so each {@code with…} names only what it changes. */
+    private static final class Fields {
+        OptimizerSpec optimizerG, optimizerD;
+        int dSteps, noiseSteps, unrollSteps, regEvery;
+        float realTarget, instanceNoise, emaDecay, gradientPenalty, r1Gamma, r2Gamma;
+        String lrSchedule, gammaSchedule, gNoise;
+        long scheduleSteps;
+        Augmentation augment;
+
+        Fields(TrainOptions o) {
+            optimizerG = o.optimizerG;
+            optimizerD = o.optimizerD;
+            dSteps = o.dSteps;
+            realTarget = o.realTarget;
+            instanceNoise = o.instanceNoise;
+            noiseSteps = o.noiseSteps;
+            emaDecay = o.emaDecay;
+            gradientPenalty = o.gradientPenalty;
+            unrollSteps = o.unrollSteps;
+            r1Gamma = o.r1Gamma;
+            r2Gamma = o.r2Gamma;
+            regEvery = o.regEvery;
+            lrSchedule = o.lrSchedule;
+            gammaSchedule = o.gammaSchedule;
+            scheduleSteps = o.scheduleSteps;
+            augment = o.augment;
+            gNoise = o.gNoise;
+        }
+
+        TrainOptions build() {
+            return new TrainOptions(optimizerG, optimizerD, dSteps, realTarget, instanceNoise, noiseSteps, emaDecay, gradientPenalty,
+                    unrollSteps, r1Gamma, r2Gamma, regEvery, lrSchedule, gammaSchedule, scheduleSteps, augment, gNoise);
+        }
     }
 }

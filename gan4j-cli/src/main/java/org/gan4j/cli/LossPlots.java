@@ -7,7 +7,7 @@ import java.util.Map;
 import org.gan4j.run.GanRun;
 import org.gan4j.run.RunListener;
 
-/** Redraws plots/losses.png at every checkpoint: losses, D's outputs and, once measured, the headline quality figure. */
+/** Redraws plots/losses.png at every checkpoint: losses, D's outputs, ADA's p when it adapts and, once measured, the headline quality figure. */
 final class LossPlots implements RunListener {
     private GanRun run;
 
@@ -30,6 +30,10 @@ final class LossPlots implements RunListener {
                 panels.add(List.of(withoutNulls(key, steps, series(history, key))));
                 break;
             }
+        }
+        if (history.stream().anyMatch(m -> m.get("ada_p") != null)) {
+            titles.add("ADA's augmentation probability p");
+            panels.add(List.of(withoutNulls("p", steps, series(history, "ada_p"))));
         }
         Plots.write(run.directory().plots().resolve("losses.png"), titles, panels);
     }

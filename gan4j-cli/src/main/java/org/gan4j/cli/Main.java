@@ -20,7 +20,7 @@ import picocli.CommandLine;
         subcommands = {TrainCommand.class, GenerateCommand.class, InterpolateCommand.class, InfoCommand.class,
                 ImportWeightsCommand.class, ExportCommand.class, ServeCommand.class, DashboardCommand.class,
                 SweepCommand.class, ExperimentCommand.class, BenchCommand.class,
-                ClassifierCommand.class, EvaluateCommand.class})
+                ClassifierCommand.class, EvaluateCommand.class, PlotCommand.class})
 public final class Main {
 
     @Option(names = "--debug", description = "print the stack trace of a failure (also: environment variable GAN4J_DEBUG=1)")

@@ -2,6 +2,7 @@ package org.gan4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +49,27 @@ class AugmentCliTest {
         CommandLine changed = CommandLine.run("train", "--resume", run.toString(), "--augment", "none");
         assertEquals(1, changed.status());
         assertTrue(changed.err().contains("--augment cannot change them"), changed.err());
+    }
+
+    @Test
+    void adaPIsDrawnWithTheLossesAndPlottedAcrossRuns() throws IOException {
+        Path a = tmp.resolve("a"), b = tmp.resolve("b");
+        for (Path run : List.of(a, b)) {
+            CommandLine r = train("--augment", "ada", "--data-limit", "64", "--steps", "2", "--out", run.toString());
+            assertEquals(0, r.status(), r.err());
+        }
+        assertEquals(3 * 320, ImageIO.read(a.resolve("plots/losses.png").toFile()).getHeight(), "losses, D's outputs and ADA's p");
+        Path png = tmp.resolve("p.png");
+        CommandLine plot = CommandLine.run("plot", a.toString(), b.toString(), "--metric", "ada_p", "--out", png.toString());
+        assertEquals(0, plot.status(), plot.err());
+        assertEquals(320, ImageIO.read(png.toFile()).getHeight());
+
+        CommandLine absent = CommandLine.run("plot", a.toString(), "--metric", "fid", "--out", png.toString());
+        assertNotEquals(0, absent.status());
+        assertTrue(absent.err().contains("metrics.jsonl has no 'fid'"), absent.err());
+        CommandLine notARun = CommandLine.run("plot", tmp.toString(), "--metric", "ada_p", "--out", png.toString());
+        assertNotEquals(0, notARun.status());
+        assertTrue(notARun.err().contains("is not a run directory"), notARun.err());
     }
 
     @Test

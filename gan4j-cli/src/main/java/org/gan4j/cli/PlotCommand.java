@@ -1,0 +1,49 @@
+package org.gan4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.gan4j.run.RunDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "plot", mixinStandardHelpOptions = true,
+        description = "One figure of metrics.jsonl (a loss, D's outputs, ada_p, fid, ...) over the steps of several runs, a line per run, as a PNG.")
+final class PlotCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR", arity = "1..*", description = "run directories; each line is named after its folder")
+    List<Path> runs;
+
+    @Option(names = "--metric", required = true, description = "a key of metrics.jsonl, e.g. loss_d, d_real, ada_p, fid")
+    String metric;
+
+    @Option(names = "--out", required = true, description = "the PNG to write")
+    Path out;
+
+    @Option(names = "--title", description = "the figure's title (default: the metric)")
+    String title;
+
+    @Override
+    public Integer call() {
+        List<Plots.Series> lines = new ArrayList<>();
+        for (Path dir : runs) {
+            RunDirectory run = new RunDirectory(dir);
+            if (!Files.isRegularFile(run.metrics())) throw new CliException(dir + " is not a run directory: it has no metrics.jsonl");
+            List<Double> steps = new ArrayList<>(), values = new ArrayList<>();
+            for (Map<String, Object> line : run.readMetrics()) {
+                if (line.get(metric) instanceof Number v && line.get("step") instanceof Number step) {
+                    steps.add(step.doubleValue());
+                    values.add(v.doubleValue());
+                }
+            }
+            if (values.isEmpty()) throw new CliException(dir + "/metrics.jsonl has no '" + metric + "'");
+            lines.add(new Plots.Series(dir.toAbsolutePath().normalize().getFileName().toString(), steps, values));
+        }
+        Plots.write(out, List.of(title != null ? title : metric), List.of(lines));
+        System.out.println("wrote " + out);
+        return 0;
+    }
+}

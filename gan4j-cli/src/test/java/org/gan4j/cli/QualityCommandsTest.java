@@ -134,7 +134,7 @@ class QualityCommandsTest {
         Dataset digits = DataSources.open("mnist-test", null);
         List<Metric> metrics = GeneratorMetrics.evaluate(g, digits, c, Set.of("fid", "kid", "pr", "is", "modes"), 60, 3);
         List<String> names = metrics.stream().map(Metric::name).toList();
-        assertEquals(List.of("fid", "kid", "precision", "recall", "is", "classes_covered", "class_kl"), names);
+        assertEquals(List.of("fid", "kid", "precision", "recall", "is", "classes_covered", "class_kl", "confident_share"), names);
         for (Metric m : metrics) {
             assertTrue(m.extractor().startsWith("tiny/") && m.nFake() == 60, m.toString());
             assertTrue(Double.isFinite(m.value()), m.toString());

@@ -53,6 +53,17 @@ public final class ClassMetrics {
         return new Modes(covered, counts.length, kl, counts);
     }
 
+    /** The share of samples whose most likely class has probability at least {@code threshold}: how many look clearly like one class. */
+    public static double confidentShare(double[][] probabilities, double threshold) {
+        int confident = 0;
+        for (double[] p : probabilities) {
+            double top = 0;
+            for (double v : p) top = Math.max(top, v);
+            if (top >= threshold) confident++;
+        }
+        return confident / (double) probabilities.length;
+    }
+
     /** The class distribution of a labelled set, as a reference for {@link #modes}. */
     public static double[] distribution(int[] labels, int classes) {
         double[] p = new double[classes];

@@ -11,12 +11,15 @@ import org.gan4j.tensor.Tensor;
  * The image metrics of a generator's samples against the real data, all through one domain
  * classifier: "fid" (Fréchet distance of penultimate features), "kid" (kernel distance, mean ±
  * std over subsets), "pr" (precision and recall, k = 3), "is" (Inception-Score analogue) and
- * "modes" (classes covered and KL to the data's class distribution). For Stacked MNIST samples
+ * "modes" (classes covered, KL to the data's class distribution, and the share of samples the
+ * classifier gives one class with probability ≥ 0.9). For Stacked MNIST samples
  * (three channels judged by a one-channel classifier) only "modes" applies: 1,000 modes, KL to uniform.
  */
 public final class SampleEvaluation {
     public static final List<String> ALL = List.of("fid", "kid", "pr", "is", "modes");
     private static final int KID_SUBSETS = 10, KID_SUBSET_SIZE = 1000, IS_SPLITS = 10, PR_K = 3;
+    /** The top-class probability from which a sample counts as clearly one class. */
+    private static final double CONFIDENT = 0.9;
 
     private SampleEvaluation() {
     }
@@ -67,6 +70,7 @@ public final class SampleEvaluation {
             var modes = ClassMetrics.modes(f.predicted(), ClassMetrics.distribution(labels, classes));
             out.add(new Metric("classes_covered", modes.covered(), Double.NaN, classes_, real.size(), nFake));
             out.add(new Metric("class_kl", modes.kl(), Double.NaN, classes_, real.size(), nFake));
+            out.add(new Metric("confident_share", ClassMetrics.confidentShare(f.probabilities(), CONFIDENT), Double.NaN, classes_, 0, nFake));
         }
         return out;
     }

@@ -97,6 +97,13 @@ class FeatureMetricsTest {
         assertEquals(345, ClassMetrics.stackedModes(new int[] {3}, new int[] {4}, new int[] {5})[0]);
     }
 
+    @Test
+    void confidentShareCountsTopProbabilitiesFromTheThresholdOn() {
+        double[][] p = {{0.9, 0.1}, {0.5, 0.5}, {0.05, 0.95}, {0.89, 0.11}};
+        assertEquals(0.5, ClassMetrics.confidentShare(p, 0.9), 1e-12);   // 0.9 itself counts; 0.89 does not
+        assertEquals(1.0, ClassMetrics.confidentShare(p, 0.5), 1e-12);
+    }
+
     private static double[][] gaussian(int n, int d, double mean, double std, long seed) {
         Random rng = new Random(seed);
         double[][] x = new double[n][d];

@@ -29,7 +29,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     SampleSource source;
 
-    @Option(names = "--count", description = "number of samples (default: 64, or as many as --latents holds)")
+    @Option(names = "--count", description = "number of samples: up to 10,000 in a grid, 50,000 as .npy (default: 64, or as many as --latents holds)")
     Integer count;
 
     @Option(names = "--out", required = true, description = "output file: a grid as .png or .jpg/.jpeg, or a .npy array")
@@ -60,7 +60,9 @@ final class GenerateCommand implements Callable<Integer> {
             samples = m.generate(z, labels != null ? Npy.readInts(labels) : null);
         } else {
             int n = count != null ? count : 64;
-            if (n < 1 || n > 10_000) throw new CliException("--count must be between 1 and 10000, got " + n);
+            // raw samples for another tool's FID take its usual 50,000; a grid of more than 100×100 shows nothing more
+            int most = kind.equals("npy") ? 50_000 : 10_000;
+            if (n < 1 || n > most) throw new CliException("--count must be between 1 and " + most + " for " + kind + ", got " + n);
             samples = m.sample(n, seed, source.labels(m, n, null));
         }
         switch (kind) {

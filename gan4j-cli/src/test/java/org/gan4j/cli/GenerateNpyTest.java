@@ -38,6 +38,19 @@ class GenerateNpyTest {
     }
 
     @Test
+    void moreSamplesThanAGridHoldsComeAsNpyOnly() {
+        Path npy = tmp.resolve("many.npy"), png = tmp.resolve("many.png");
+        CommandLine g = CommandLine.run("generate", run.toString(), "--count", "12000", "--out", npy.toString());
+        assertEquals(0, g.status(), g.err());
+        assertArrayEquals(new int[] {12000, 1, 28, 28}, Npy.read(npy).shape());
+        CommandLine grid = CommandLine.run("generate", run.toString(), "--count", "12000", "--out", png.toString());
+        assertEquals(1, grid.status());
+        assertTrue(grid.err().contains("between 1 and 10000 for png"), grid.err());
+        CommandLine tooMany = CommandLine.run("generate", run.toString(), "--count", "50001", "--out", npy.toString());
+        assertTrue(tooMany.err().contains("between 1 and 50000 for npy"), tooMany.err());
+    }
+
+    @Test
     void givenLatentsAndLabelsAreWhatTheSamplesAreMadeOf() {
         TrainedGenerator m = TrainedGenerator.load(run);
         Tensor z = Tensor.randn(Rng.seeded(9), 5, m.generator().latentDim());

@@ -103,7 +103,8 @@ public final class Generator extends Module {
      * The samples of noise z [n, latentDim] (and, for a conditional generator, one class per row),
      * made in evaluation mode without a graph, {@value #BATCH} rows at a time and gathered on the
      * default backend. Each batch's intermediates are released before the next, so tens of
-     * thousands of samples fit in memory; each row's sample is the same bits as in one pass.
+     * thousands of samples fit in memory. On the CPU a row's sample does not depend on the rows beside
+     * it, so the parts give the same bits as one pass (GeneratorTest checks it).
      */
     public Tensor sample(Tensor z, int[] labels) {
         checkInput(z, labels);

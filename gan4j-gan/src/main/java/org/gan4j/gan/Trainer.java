@@ -99,7 +99,7 @@ public final class Trainer {
                 optG.step();
                 if (ema != null) ema.update(g);
             }
-            return new StepStats(step, ds.loss(), lossG, meanProbability(ds.yReal()), meanProbability(ds.yFake()));
+            return stats(ds, lossG);
         }
     }
 
@@ -212,10 +212,24 @@ public final class Trainer {
         return sigma == 0f ? x : x.add(Tensor.randn(rng, x.shape()).to(x.backend()).mul(sigma));
     }
 
-    private static float meanProbability(Tensor logits) {
+    /**
+     * The step's losses and D's mean probabilities on the real and the fake batch. A relativistic D
+     * judges pairs, not samples: there they are the chances that D ranks x above its fake, and the reverse.
+     */
+    private StepStats stats(DiscriminatorStep ds, float lossG) {
         try (var ng = Autograd.noGrad()) {
-            return logits.sigmoid().meanAll().item();
+            Tensor real = ds.yReal(), fake = ds.yFake();
+            if (loss.pairsRealWithFake()) {
+                Tensor margin = real.sub(fake);
+                real = margin;
+                fake = margin.neg();
+            }
+            return new StepStats(step, ds.loss(), lossG, meanProbability(real), meanProbability(fake));
         }
+    }
+
+    private static float meanProbability(Tensor logits) {
+        return logits.sigmoid().meanAll().item();
     }
 
     /** A loss's value, read back once: for the check and for the step's statistics. */

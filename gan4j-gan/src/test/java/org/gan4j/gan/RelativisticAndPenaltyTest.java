@@ -17,6 +17,7 @@ import org.gan4j.nn.Linear;
 import org.gan4j.nn.SafeTensors;
 import org.gan4j.nn.Sequential;
 import org.gan4j.nn.Tanh;
+import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -176,6 +177,24 @@ class RelativisticAndPenaltyTest {
             StepStats s = t.step(Tensor.randn(Rng.seeded(step), 16, 2), null);
             assertTrue(Float.isFinite(s.lossD()) && Float.isFinite(s.lossG()), s.toString());
         }
+    }
+
+    @Test
+    void rpganReportsDsProbabilitiesOfRankingPairsWhichNoShiftOfItsOutputChanges() {
+        Trainer plain = mlp2dTrainer(TrainOptions.defaults(), GanLoss.named("rpgan"));
+        Trainer shifted = mlp2dTrainer(TrainOptions.defaults(), GanLoss.named("rpgan"));
+        // D's last bias moves every output alike: sigmoid(D) would read 1 everywhere, a ranking of pairs does not change
+        Map<String, Tensor> named = shifted.model().discriminator().namedParameters();
+        Tensor lastBias = named.get(named.keySet().stream().filter(k -> k.endsWith("bias")).reduce((a, b) -> b).orElseThrow());
+        try (var ng = Autograd.noGrad()) {
+            lastBias.assign(lastBias.add(20f));
+        }
+        Tensor real = Tensor.randn(Rng.seeded(7), 16, 2);
+        StepStats a = plain.step(real, null), b = shifted.step(real, null);
+        assertEquals(1f, a.dReal() + a.dFake(), 1e-6f, "x ranked above its fake, or below");
+        assertTrue(a.dFake() > 0.05f && a.dFake() < 0.95f, "an untrained D ranks pairs near chance: " + a);
+        assertEquals(a.dReal(), b.dReal(), 1e-4f);
+        assertEquals(a.lossD(), b.lossD(), 1e-4f);
     }
 
     @Test

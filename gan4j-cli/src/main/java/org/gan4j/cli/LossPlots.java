@@ -20,10 +20,13 @@ final class LossPlots implements RunListener {
     public void checkpointed(long step, Path checkpoint) {
         List<Map<String, Object>> history = run.history();
         List<Double> steps = series(history, "step");
-        List<String> titles = new ArrayList<>(List.of("losses", "discriminator outputs"));
+        List<String> titles = new ArrayList<>(List.of("losses"));
         List<List<Plots.Series>> panels = new ArrayList<>(List.of(
-                List.of(new Plots.Series("D loss", steps, series(history, "loss_d")), withoutNulls("G loss", steps, series(history, "loss_g"))),
-                List.of(new Plots.Series("D(x)", steps, series(history, "d_real")), new Plots.Series("D(G(z))", steps, series(history, "d_fake")))));
+                List.of(new Plots.Series("D loss", steps, series(history, "loss_d")), withoutNulls("G loss", steps, series(history, "loss_g")))));
+        if (history.stream().anyMatch(m -> m.get("d_real") != null)) {   // losses of raw scores have none
+            titles.add("discriminator outputs");
+            panels.add(List.of(new Plots.Series("D(x)", steps, series(history, "d_real")), new Plots.Series("D(G(z))", steps, series(history, "d_fake"))));
+        }
         for (String key : List.of("fid", "modes_covered", "stacked_modes_covered")) {
             if (history.stream().anyMatch(m -> m.get(key) != null)) {
                 titles.add(key.equals("fid") ? "Fréchet distance in the classifier's features" : key.replace('_', ' '));

@@ -54,8 +54,10 @@ public final class Progress implements RunListener {
         double rate = (s.step() - startStep) / Math.max(1e-9, (now - startNanos) / 1e9);
         long eta = rate > 0 ? (long) ((total - s.step()) / rate) : 0;
         long epoch = (s.step() - 1) / stepsPerEpoch + 1;
-        String stats = String.format(Locale.ROOT, "epoch %d  step %d/%d  D loss %.3f  G loss %.3f  D(x) %.2f  D(G(z)) %.2f  %.0f img/s  ETA %s",
-                epoch, s.step(), total, s.lossD(), s.lossG(), s.dReal(), s.dFake(), ((Number) metrics.get("images_per_s")).doubleValue(),
+        // losses of raw scores (hinge, least squares, Wasserstein) have no probabilities to show
+        String outputs = Float.isNaN(s.dReal()) ? "" : String.format(Locale.ROOT, "  D(x) %.2f  D(G(z)) %.2f", s.dReal(), s.dFake());
+        String stats = String.format(Locale.ROOT, "epoch %d  step %d/%d  D loss %.3f  G loss %.3f%s  %.0f img/s  ETA %s",
+                epoch, s.step(), total, s.lossD(), s.lossG(), outputs, ((Number) metrics.get("images_per_s")).doubleValue(),
                 duration(eta));
         if (terminal) {
             int width = 24, filled = (int) (width * s.step() / Math.max(1, total));

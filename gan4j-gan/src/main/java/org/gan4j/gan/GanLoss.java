@@ -31,6 +31,15 @@ public interface GanLoss {
         return false;
     }
 
+    /**
+     * Whether sigmoid(D) is D's probability that its input is real (for a relativistic loss: that a
+     * pair's real sample beats its fake), so that D(x) and D(G(z)) mean something and a D pinned at
+     * 0 or 1 leaves G without gradient. Not for raw scores: least squares, hinge, Wasserstein.
+     */
+    default boolean hasProbabilities() {
+        return true;
+    }
+
     /** Whether D's loss needs the gradient penalty (the Wasserstein critic). */
     default boolean needsGradientPenalty() {
         return false;
@@ -65,6 +74,10 @@ public interface GanLoss {
                 return "lsgan";
             }
 
+            public boolean hasProbabilities() {
+                return false;
+            }
+
             public Tensor discriminator(Tensor real, Tensor fake, float realTarget) {
                 Tensor r = real.sub(realTarget);
                 return r.mul(r).meanAll().add(fake.mul(fake).meanAll()).mul(0.5f);
@@ -84,6 +97,10 @@ public interface GanLoss {
                 return "hinge";
             }
 
+            public boolean hasProbabilities() {
+                return false;
+            }
+
             public Tensor discriminator(Tensor real, Tensor fake, float realTarget) {
                 return real.neg().add(1f).relu().meanAll().add(fake.add(1f).relu().meanAll());
             }
@@ -99,6 +116,10 @@ public interface GanLoss {
         return new GanLoss() {
             public String name() {
                 return "wgan-gp";
+            }
+
+            public boolean hasProbabilities() {
+                return false;
             }
 
             public Tensor discriminator(Tensor real, Tensor fake, float realTarget) {

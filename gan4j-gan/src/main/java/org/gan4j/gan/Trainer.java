@@ -213,10 +213,12 @@ public final class Trainer {
     }
 
     /**
-     * The step's losses and D's mean probabilities on the real and the fake batch. A relativistic D
-     * judges pairs, not samples: there they are the chances that D ranks x above its fake, and the reverse.
+     * The step's losses and D's mean probabilities on the real and the fake batch (NaN for a loss
+     * of raw scores). A relativistic D judges pairs, not samples: there they are the chances that D
+     * ranks x above its fake, and the reverse.
      */
     private StepStats stats(DiscriminatorStep ds, float lossG) {
+        if (!loss.hasProbabilities()) return new StepStats(step, ds.loss(), lossG, Float.NaN, Float.NaN);
         try (var ng = Autograd.noGrad()) {
             Tensor real = ds.yReal(), fake = ds.yFake();
             if (loss.pairsRealWithFake()) {

@@ -37,7 +37,8 @@ public final class Alarms {
 
     /**
      * One training step. {@code lossG} may be NaN on steps that train only D, so only an
-     * infinite G loss counts there; D trains every step, so a NaN D loss counts.
+     * infinite G loss counts there; D trains every step, so a NaN D loss counts. A NaN
+     * {@code dFake} (a loss of raw scores, without probabilities) is never pinned.
      */
     public List<Alarm> step(long step, float lossD, float lossG, float dFake) {
         List<Alarm> raised = new ArrayList<>();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
@@ -195,6 +196,16 @@ class RelativisticAndPenaltyTest {
         assertTrue(a.dFake() > 0.05f && a.dFake() < 0.95f, "an untrained D ranks pairs near chance: " + a);
         assertEquals(a.dReal(), b.dReal(), 1e-4f);
         assertEquals(a.lossD(), b.lossD(), 1e-4f);
+    }
+
+    @Test
+    void lossesOfRawScoresReportNoProbabilities() {
+        for (String name : List.of("lsgan", "hinge", "wgan-gp")) {
+            StepStats s = mlp2dTrainer(TrainOptions.defaults(), GanLoss.named(name)).step(Tensor.randn(Rng.seeded(7), 16, 2), null);
+            assertTrue(Float.isNaN(s.dReal()) && Float.isNaN(s.dFake()) && Float.isFinite(s.lossD()), name + ": " + s);
+        }
+        StepStats bce = mlp2dTrainer(TrainOptions.defaults()).step(Tensor.randn(Rng.seeded(7), 16, 2), null);
+        assertTrue(bce.dReal() > 0 && bce.dReal() < 1 && bce.dFake() > 0 && bce.dFake() < 1, bce.toString());
     }
 
     @Test

@@ -61,6 +61,13 @@ class AlarmsTest {
     }
 
     @Test
+    void aLossWithoutProbabilitiesIsNeverPinned() {
+        // hinge, least squares and Wasserstein report D(G(z)) as NaN: their scores have no edges to pin to
+        Alarms a = new Alarms(50);
+        for (int step = 1; step <= 1000; step++) assertEquals(List.of(), a.step(step, -1f, 5f, Float.NaN));
+    }
+
+    @Test
     void collapsingSampleDiversitySounds() {
         Alarms a = new Alarms();
         assertEquals(List.of(), a.diversity(100, 2.0));   // untrained G: alike samples

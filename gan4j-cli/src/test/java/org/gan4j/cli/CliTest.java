@@ -59,6 +59,13 @@ class CliTest {
     }
 
     @Test
+    void withoutArgumentsGan4jTrainsTheDefaultRecipe() {
+        var parsed = new picocli.CommandLine(new Main()).parseArgs(Main.DEFAULT_RUN).subcommand();
+        assertEquals("train", parsed.commandSpec().name());
+        assertEquals(17, (Integer) parsed.matchedOptionValue("--epochs", 0), "the length QUALITY.md measured");
+    }
+
+    @Test
     void aFolderTrainsAtTheModelsSizeAndASizeItCannotTakeIsOneLineAndNoRunDirectory() throws IOException {
         Path folder = Files.createDirectories(tmp.resolve("pictures"));
         for (int i = 0; i < 4; i++) {

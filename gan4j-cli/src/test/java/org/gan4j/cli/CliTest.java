@@ -66,6 +66,16 @@ class CliTest {
     }
 
     @Test
+    void theProgressLineShowsDsProbabilitiesOnlyForLossesThatHaveThem() {
+        for (String loss : List.of("bce", "hinge")) {
+            CommandLine r = CommandLine.run(args(SMALL, "--loss", loss, "--steps", "3", "--out", tmp.resolve(loss).toString()));
+            assertEquals(0, r.status(), r.err());
+            String last = r.out().lines().filter(l -> l.contains("step 3/3")).findFirst().orElseThrow();
+            assertEquals(loss.equals("bce"), last.contains("D(x)"), last);
+        }
+    }
+
+    @Test
     void aFolderTrainsAtTheModelsSizeAndASizeItCannotTakeIsOneLineAndNoRunDirectory() throws IOException {
         Path folder = Files.createDirectories(tmp.resolve("pictures"));
         for (int i = 0; i < 4; i++) {

@@ -7,7 +7,10 @@ import java.util.Map;
 import org.gan4j.run.GanRun;
 import org.gan4j.run.RunListener;
 
-/** Redraws plots/losses.png at every checkpoint: losses, D's outputs, ADA's p when it adapts and, once measured, the headline quality figure. */
+/**
+ * Redraws plots/losses.png at every checkpoint: losses, D's outputs, ADA's p when it adapts and, once measured, the headline
+ * quality figure and D's logits on trained against left-out images.
+ */
 final class LossPlots implements RunListener {
     private GanRun run;
 
@@ -37,6 +40,11 @@ final class LossPlots implements RunListener {
         if (history.stream().anyMatch(m -> m.get("ada_p") != null)) {
             titles.add("ADA's augmentation probability p");
             panels.add(List.of(withoutNulls("p", steps, series(history, "ada_p"))));
+        }
+        if (history.stream().anyMatch(m -> m.get("d_logit_seen") != null)) {
+            titles.add("D's mean logit: trained against left-out images (apart: D memorises)");
+            panels.add(List.of(withoutNulls("trained on", steps, series(history, "d_logit_seen")),
+                    withoutNulls("left out", steps, series(history, "d_logit_unseen"))));
         }
         Plots.write(run.directory().plots().resolve("losses.png"), titles, panels);
     }

@@ -160,7 +160,8 @@ final class TrainCommand implements Callable<Integer> {
     int checkpointEvery;
 
     @Option(names = "--eval-every", defaultValue = "0",
-            description = "steps between quality metrics of 1,000 samples in metrics.jsonl (images need a cached classifier; default: off)")
+            description = "steps between quality metrics of 1,000 samples in metrics.jsonl (images need a cached classifier), and, with "
+                    + "--data-limit, D's mean logit on trained and on left-out images (default: off)")
     int evalEvery;
 
     @Option(names = "--on-nan", defaultValue = "rollback", description = "rollback (to the last checkpoint, halving the learning rates) or stop (default: ${DEFAULT-VALUE})")

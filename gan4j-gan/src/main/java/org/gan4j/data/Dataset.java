@@ -1,5 +1,7 @@
 package org.gan4j.data;
 
+import org.gan4j.tensor.Tensor;
+
 /**
  * A fixed collection of items of one shape, held in memory. Items come out as floats already
  * scaled for the networks (images to [-1, 1]); a loader copies them into batches.
@@ -31,5 +33,15 @@ public interface Dataset {
         int n = 1;
         for (int d : itemShape()) n *= d;
         return n;
+    }
+
+    /** Items {@code from} to {@code from + n} (exclusive) as one batch [n, ...itemShape]. */
+    default Tensor items(int from, int n) {
+        float[] values = new float[n * itemLength()];
+        for (int i = 0; i < n; i++) copyItem(from + i, values, i * itemLength());
+        int[] shape = new int[itemShape().length + 1];
+        shape[0] = n;
+        System.arraycopy(itemShape(), 0, shape, 1, itemShape().length);
+        return Tensor.of(values, shape);
     }
 }

@@ -176,14 +176,8 @@ public final class DomainClassifier {
 
     /** Outputs for the first {@code count} items of a dataset (all when it has fewer). */
     public Outputs apply(Dataset data, int count) {
-        int n = Math.min(count, data.size());
-        float[] buf = new float[n * data.itemLength()];
-        for (int i = 0; i < n; i++) data.copyItem(i, buf, i * data.itemLength());
-        int[] shape = new int[data.itemShape().length + 1];
-        shape[0] = n;
-        System.arraycopy(data.itemShape(), 0, shape, 1, data.itemShape().length);
         try (Scope scope = Scope.open()) {
-            return apply(Tensor.of(buf, shape));
+            return apply(data.items(0, Math.min(count, data.size())));
         }
     }
 

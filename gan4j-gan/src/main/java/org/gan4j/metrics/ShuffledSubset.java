@@ -3,7 +3,11 @@ package org.gan4j.metrics;
 import java.util.Random;
 import org.gan4j.data.Dataset;
 
-/** {@code size} items of a dataset in a seeded random order, so a prefix is a fair sample. */
+/**
+ * {@code size} items of a dataset in a seeded random order, so a prefix is a fair sample. A longer
+ * choice with the same seed begins with the shorter one, so the items after that prefix are a
+ * fair sample of those it left out.
+ */
 public record ShuffledSubset(Dataset data, int[] order) implements Dataset {
     public ShuffledSubset(Dataset data, int size, long seed) {
         this(data, firstOfShuffle(data.size(), size, new Random(seed)));
@@ -20,6 +24,11 @@ public record ShuffledSubset(Dataset data, int[] order) implements Dataset {
             idx[j] = t;
         }
         return java.util.Arrays.copyOf(idx, m);
+    }
+
+    /** Items {@code from} to {@code to} (exclusive) of this order. */
+    public ShuffledSubset slice(int from, int to) {
+        return new ShuffledSubset(data, java.util.Arrays.copyOfRange(order, from, to));
     }
 
     public int size() {

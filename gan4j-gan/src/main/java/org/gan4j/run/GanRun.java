@@ -48,6 +48,8 @@ public final class GanRun {
     private final RunDirectory dir;
     private final RunConfig config;
     private final Dataset data;
+    /** D's logits on trained against left-out images at every evaluation; null without a data limit. */
+    private final OverfitCheck overfitCheck;
     private final List<RunListener> listeners;
     private final Trainer trainer;
     private final DataLoader loader;
@@ -61,10 +63,12 @@ public final class GanRun {
     private long startStep;
     private long startNanos;
 
-    GanRun(RunDirectory dir, RunConfig config, Dataset data, GanModel model, GanModel emaCopy, List<RunListener> listeners) {
+    GanRun(RunDirectory dir, RunConfig config, Dataset data, OverfitCheck overfitCheck, GanModel model, GanModel emaCopy,
+            List<RunListener> listeners) {
         this.dir = dir;
         this.config = config;
         this.data = data;
+        this.overfitCheck = overfitCheck;
         this.listeners = List.copyOf(listeners);
         Rng rng = Rng.seeded(config.seed());
         this.trainer = new Trainer(model, GanLoss.named(config.loss()), config.trainOptions(),
@@ -124,8 +128,10 @@ public final class GanRun {
                 StepStats stats = trainer.step(batch.images(), batch.labels());
                 long step = stats.step();
                 Double diversity = step % config.sampleEvery() == 0 || step == config.steps() ? saveSamples(step) : null;
-                List<Metric> quality = evaluating && (step % config.evalEvery() == 0 || step == config.steps()) ? evaluate() : List.of();
-                Map<String, Object> line = record(stats, diversity, quality);
+                boolean evalStep = config.evalEvery() > 0 && (step % config.evalEvery() == 0 || step == config.steps());
+                List<Metric> quality = evaluating && evalStep ? evaluate() : List.of();
+                OverfitCheck.Logits logits = overfitCheck != null && evalStep ? overfitCheck.measure(trainer.model().discriminator()) : null;
+                Map<String, Object> line = record(stats, diversity, quality, logits);
                 listeners.forEach(l -> l.stepped(stats, line));
                 alarms.step(step, stats.lossD(), stats.lossG(), stats.dFake()).forEach(this::sound);
                 if (diversity != null) alarms.diversity(step, diversity).forEach(this::sound);
@@ -165,7 +171,7 @@ public final class GanRun {
         return rollbacks + 1;
     }
 
-    private Map<String, Object> record(StepStats s, Double sampleDiversity, List<Metric> quality) {
+    private Map<String, Object> record(StepStats s, Double sampleDiversity, List<Metric> quality, OverfitCheck.Logits logits) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", s.step());
         line.put("loss_d", finiteOrNull(s.lossD()));
@@ -175,6 +181,10 @@ public final class GanRun {
         line.put("images_per_s", Math.round(imagesPerSecond(s.step()) * 10) / 10.0);
         if (trainer.augmenter() != null && trainer.augmenter().spec().adaptive()) line.put("ada_p", trainer.augmenter().probability());
         if (sampleDiversity != null) line.put("sample_diversity", Math.round(sampleDiversity * 1e4) / 1e4);
+        if (logits != null) {
+            line.put("d_logit_seen", finiteOrNull((float) logits.seen()));
+            line.put("d_logit_unseen", finiteOrNull((float) logits.unseen()));
+        }
         for (Metric m : quality) line.put(m.name(), Double.isFinite(m.value()) ? Math.round(m.value() * 1e4) / 1e4 : null);
         // the numbers' provenance as one string, which the dashboard does not chart
         if (!quality.isEmpty()) {

@@ -347,8 +347,9 @@ public final class RunBuilder {
             throw new RunException(directory + " already holds a run; resume it, or choose another directory");
         }
         validate();
-        Dataset dataset = limited(customData != null ? customData : DataSources.isFolder(data) ? openFolder()
-                : DataSources.open(data, dataDir == null ? null : Path.of(dataDir)));
+        Dataset all = customData != null ? customData : DataSources.isFolder(data) ? openFolder()
+                : DataSources.open(data, dataDir == null ? null : Path.of(dataDir));
+        Dataset dataset = limited(all);
         if (augment.enabled() && (dataset.itemShape().length != 3 || dataset.itemShape()[1] != dataset.itemShape()[2])) {
             throw new IllegalArgumentException("augmentation works on square images; " + data + " holds items of shape " + Tensor.shapeString(dataset.itemShape()));
         }
@@ -364,7 +365,7 @@ public final class RunBuilder {
             if (customModel != null) throw new IllegalArgumentException("a weight average (ema) needs one of gan4j's named models");
             emaCopy = Models.create(config.model(), config.modelOptions(), Rng.seeded(seed));
         }
-        return new GanRun(dir, config, dataset, gan, emaCopy, listeners);
+        return new GanRun(dir, config, dataset, overfitCheck(all, dataset), gan, emaCopy, listeners);
     }
 
     /** The first {@code dataLimit} items of the data shuffled with the run's seed, or all of it. */
@@ -372,6 +373,16 @@ public final class RunBuilder {
         if (dataLimit == null) return all;
         if (dataLimit > all.size()) throw new IllegalArgumentException("the data limit " + dataLimit + " is larger than the data (" + all.size() + " items)");
         return new ShuffledSubset(all, dataLimit, seed);
+    }
+
+    /** With a data limit that leaves images out, D's logits on trained and on left-out images; null otherwise. */
+    private OverfitCheck overfitCheck(Dataset all, Dataset chosen) {
+        if (dataLimit == null) return null;
+        int spare = Math.min(OverfitCheck.IMAGES, all.size() - dataLimit);
+        if (spare < batchSize) return null;
+        // the same seed's longer choice begins with the chosen images; what follows was left out
+        Dataset leftOut = new ShuffledSubset(all, dataLimit + spare, seed).slice(dataLimit, dataLimit + spare);
+        return new OverfitCheck(chosen, leftOut, batchSize);
     }
 
     /**

@@ -75,6 +75,32 @@ class AugmentRunTest {
     }
 
     @Test
+    void withADataLimitEachEvaluationLogsDsLogitsOnTrainedAndOnLeftOutImages() throws Exception {
+        GanRun run = small(tmp.resolve("checked")).steps(4).evalEvery(2).build();
+        run.fit();
+        int[] chosen = ((ShuffledSubset) run.data()).order();
+        ShuffledSubset longer = new ShuffledSubset(DataSources.open("mnist-test", null), 200 + OverfitCheck.IMAGES, 5);
+        assertArrayEquals(chosen, longer.slice(0, 200).order(), "a longer choice of the same seed begins with the trained images");
+        ShuffledSubset leftOut = longer.slice(200, 200 + OverfitCheck.IMAGES);
+        assertTrue(Arrays.stream(leftOut.order()).noneMatch(i -> Arrays.stream(chosen).anyMatch(j -> j == i)), "none of them trained on");
+
+        List<Map<String, Object>> checked = run.history().stream().filter(m -> m.containsKey("d_logit_seen")).toList();
+        assertEquals(List.of(2L, 4L), checked.stream().map(m -> m.get("step")).toList(), "at every evaluation step");
+        // the last check saw the final D: D in evaluation mode on 192 trained images (12 whole batches of 16) and 512 left-out ones
+        var d = run.trainer().model().discriminator();
+        d.eval();
+        double seen = d.score(run.data().items(0, 192), null).meanAll().item();
+        double unseen = d.score(leftOut.items(0, OverfitCheck.IMAGES), null).meanAll().item();
+        assertEquals(seen, ((Number) checked.getLast().get("d_logit_seen")).doubleValue(), 1e-4);
+        assertEquals(unseen, ((Number) checked.getLast().get("d_logit_unseen")).doubleValue(), 1e-4);
+        assertNotEquals(seen, unseen);
+
+        GanRun unlimited = small(tmp.resolve("all")).dataLimit(10_000).steps(2).evalEvery(2).build();
+        unlimited.fit();
+        assertTrue(unlimited.history().stream().noneMatch(m -> m.containsKey("d_logit_seen")), "nothing left out, nothing to compare");
+    }
+
+    @Test
     void badLimitsAndAugmentationOfPointsAreRefusedBeforeAnythingIsWritten() {
         Path dir = tmp.resolve("never");
         assertEquals("the data limit must be at least 1 image, got 0",

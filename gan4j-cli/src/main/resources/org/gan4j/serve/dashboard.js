@@ -9,7 +9,8 @@ const FIXED = [
 ];
 const FIXED_KEYS = new Set(['step', ...FIXED.flatMap(c => c.series.map(s => s[0]))]);
 const TITLES = {images_per_s: 'images per second', sample_diversity: 'sample diversity (mean pairwise distance of the fixed-noise samples)',
-  ada_p: 'ADA: probability p of each augmentation'};
+  ada_p: 'ADA: probability p of each augmentation',
+  d_logit_seen: "D's mean logit on 512 images it trains on", d_logit_unseen: "D's mean logit on 512 images left out (below the trained ones: D memorises)"};
 // logged on every step, so drawn as lines; the others (evaluations) are sparse and show their points
 const EVERY_STEP = new Set(['images_per_s', 'ada_p']);
 

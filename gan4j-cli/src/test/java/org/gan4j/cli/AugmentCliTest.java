@@ -52,6 +52,17 @@ class AugmentCliTest {
     }
 
     @Test
+    void aDataLimitWithEvaluationsLogsAndDrawsDsLogitsOnTrainedAndLeftOutImages() throws IOException {
+        Path run = tmp.resolve("limited");
+        CommandLine r = train("--data-limit", "64", "--eval-every", "2", "--steps", "2", "--out", run.toString());
+        assertEquals(0, r.status(), r.err());
+        var last = new ObjectMapper().readTree(Files.readAllLines(run.resolve("metrics.jsonl")).getLast());
+        assertTrue(last.get("d_logit_seen").isNumber() && last.get("d_logit_unseen").isNumber(), last.toString());
+        int panels = 3 + (last.has("fid") ? 1 : 0);   // losses, D's outputs, the logits; the FD where a classifier is cached
+        assertEquals(panels * 320, ImageIO.read(run.resolve("plots/losses.png").toFile()).getHeight());
+    }
+
+    @Test
     void adaPIsDrawnWithTheLossesAndPlottedAcrossRuns() throws IOException {
         Path a = tmp.resolve("a"), b = tmp.resolve("b");
         for (Path run : List.of(a, b)) {

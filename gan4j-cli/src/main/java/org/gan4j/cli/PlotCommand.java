@@ -12,13 +12,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = "One figure of metrics.jsonl (a loss, D's outputs, ada_p, fid, ...) over the steps of several runs, a line per run, as a PNG.")
+        description = "One figure of metrics.jsonl (a loss, D's outputs, ada_p, fid, ...) over the steps of several runs, a line per run and key, as a PNG.")
 final class PlotCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", arity = "1..*", description = "run directories; each line is named after its folder")
     List<Path> runs;
 
-    @Option(names = "--metric", required = true, description = "a key of metrics.jsonl, e.g. loss_d, d_real, ada_p, fid")
-    String metric;
+    @Option(names = "--metric", required = true, split = ",",
+            description = "keys of metrics.jsonl, e.g. fid or d_logit_seen,d_logit_unseen (loss_d, d_real, ada_p, ...)")
+    List<String> metrics;
 
     @Option(names = "--out", required = true, description = "the PNG to write")
     Path out;
@@ -32,17 +33,21 @@ final class PlotCommand implements Callable<Integer> {
         for (Path dir : runs) {
             RunDirectory run = new RunDirectory(dir);
             if (!Files.isRegularFile(run.metrics())) throw new CliException(dir + " is not a run directory: it has no metrics.jsonl");
-            List<Double> steps = new ArrayList<>(), values = new ArrayList<>();
-            for (Map<String, Object> line : run.readMetrics()) {
-                if (line.get(metric) instanceof Number v && line.get("step") instanceof Number step) {
-                    steps.add(step.doubleValue());
-                    values.add(v.doubleValue());
+            List<Map<String, Object>> history = run.readMetrics();
+            String name = dir.toAbsolutePath().normalize().getFileName().toString();
+            for (String metric : metrics) {
+                List<Double> steps = new ArrayList<>(), values = new ArrayList<>();
+                for (Map<String, Object> line : history) {
+                    if (line.get(metric) instanceof Number v && line.get("step") instanceof Number step) {
+                        steps.add(step.doubleValue());
+                        values.add(v.doubleValue());
+                    }
                 }
+                if (values.isEmpty()) throw new CliException(dir + "/metrics.jsonl has no '" + metric + "'");
+                lines.add(new Plots.Series(metrics.size() == 1 ? name : name + " · " + metric, steps, values));
             }
-            if (values.isEmpty()) throw new CliException(dir + "/metrics.jsonl has no '" + metric + "'");
-            lines.add(new Plots.Series(dir.toAbsolutePath().normalize().getFileName().toString(), steps, values));
         }
-        Plots.write(out, List.of(title != null ? title : metric), List.of(lines));
+        Plots.write(out, List.of(title != null ? title : String.join(", ", metrics)), List.of(lines));
         System.out.println("wrote " + out);
         return 0;
     }

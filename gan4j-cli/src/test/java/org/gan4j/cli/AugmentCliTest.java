@@ -60,6 +60,13 @@ class AugmentCliTest {
         assertTrue(last.get("d_logit_seen").isNumber() && last.get("d_logit_unseen").isNumber(), last.toString());
         int panels = 3 + (last.has("fid") ? 1 : 0);   // losses, D's outputs, the logits; the FD where a classifier is cached
         assertEquals(panels * 320, ImageIO.read(run.resolve("plots/losses.png").toFile()).getHeight());
+
+        Path png = tmp.resolve("logits.png");
+        CommandLine both = CommandLine.run("plot", run.toString(), "--metric", "d_logit_seen,d_logit_unseen", "--out", png.toString());
+        assertEquals(0, both.status(), both.err());
+        assertEquals(320, ImageIO.read(png.toFile()).getHeight(), "two keys, one figure");
+        CommandLine oneMissing = CommandLine.run("plot", run.toString(), "--metric", "d_logit_seen,ada_p", "--out", png.toString());
+        assertTrue(oneMissing.err().contains("metrics.jsonl has no 'ada_p'"), oneMissing.err());
     }
 
     @Test

@@ -94,6 +94,10 @@ class AugmentRunTest {
         assertEquals(seen, ((Number) checked.getLast().get("d_logit_seen")).doubleValue(), 1e-4);
         assertEquals(unseen, ((Number) checked.getLast().get("d_logit_unseen")).doubleValue(), 1e-4);
         assertNotEquals(seen, unseen);
+        small(tmp.resolve("unchecked")).steps(4).build().fit();
+        var checkedState = SafeTensors.read(tmp.resolve("checked/checkpoints/step-000004.safetensors")).tensors();
+        SafeTensors.read(tmp.resolve("unchecked/checkpoints/step-000004.safetensors")).tensors()
+                .forEach((name, t) -> assertArrayEquals(t.toArray(), checkedState.get(name).toArray(), "the checks change nothing: " + name));
 
         GanRun unlimited = small(tmp.resolve("all")).dataLimit(10_000).steps(2).evalEvery(2).build();
         unlimited.fit();

@@ -102,6 +102,9 @@ class AugmentRunTest {
         GanRun unlimited = small(tmp.resolve("all")).dataLimit(10_000).steps(2).evalEvery(2).build();
         unlimited.fit();
         assertTrue(unlimited.history().stream().noneMatch(m -> m.containsKey("d_logit_seen")), "nothing left out, nothing to compare");
+        GanRun fewLeft = small(tmp.resolve("few")).dataLimit(9_990).steps(2).evalEvery(2).build();
+        fewLeft.fit();
+        assertTrue(fewLeft.history().stream().noneMatch(m -> m.containsKey("d_logit_unseen")), "10 left out: not a batch of 16");
     }
 
     @Test

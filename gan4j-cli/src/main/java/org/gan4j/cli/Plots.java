@@ -14,6 +14,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Charts of a run's curves, drawn with XChart. */
 public final class Plots {
+    /** Ten colours that stay apart when many lines share a chart (matplotlib's "tab10"; XChart's own repeat shades of yellow). */
+    private static final Color[] LINE_COLORS = {
+        new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
+        new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf),
+    };
+
     private Plots() {
     }
 
@@ -33,6 +39,7 @@ public final class Plots {
             chart.getStyler().setMarkerSize(0);
             chart.getStyler().setXAxisDecimalPattern("#");
             chart.getStyler().setXAxisTickMarkSpacingHint(120);
+            chart.getStyler().setSeriesColors(LINE_COLORS);
             for (Series s : charts.get(i)) {
                 if (s.x().isEmpty()) continue;
                 XYSeries series = chart.addSeries(s.name(), s.x(), s.y());

@@ -3,6 +3,7 @@ package org.gan4j.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "plot", mixinStandardHelpOptions = true,
         description = "One figure of metrics.jsonl (a loss, D's outputs, ada_p, fid, ...) over the steps of several runs, a line per run and key, as a PNG.")
 final class PlotCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", arity = "1..*", description = "run directories; each line is named after its folder")
+    @Parameters(paramLabel = "DIR", arity = "1..*", description = "run directories; each line is named after its folder (after the path given where two folders share a name)")
     List<Path> runs;
 
     @Option(names = "--metric", required = true, split = ",",
@@ -30,11 +31,13 @@ final class PlotCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Plots.Series> lines = new ArrayList<>();
-        for (Path dir : runs) {
+        List<String> names = lineNames();
+        for (int r = 0; r < runs.size(); r++) {
+            Path dir = runs.get(r);
             RunDirectory run = new RunDirectory(dir);
             if (!Files.isRegularFile(run.metrics())) throw new CliException(dir + " is not a run directory: it has no metrics.jsonl");
             List<Map<String, Object>> history = run.readMetrics();
-            String name = dir.toAbsolutePath().normalize().getFileName().toString();
+            String name = names.get(r);
             for (String metric : metrics) {
                 List<Double> steps = new ArrayList<>(), values = new ArrayList<>();
                 for (Map<String, Object> line : history) {
@@ -50,5 +53,17 @@ final class PlotCommand implements Callable<Integer> {
         Plots.write(out, List.of(title != null ? title : String.join(", ", metrics)), List.of(lines));
         System.out.println("wrote " + out);
         return 0;
+    }
+
+    /** Each run's folder name, or the path given where folders share a name (seed1/none, seed2/none). */
+    private List<String> lineNames() {
+        List<Path> full = runs.stream().map(d -> d.toAbsolutePath().normalize()).toList();
+        List<String> folders = full.stream().map(d -> d.getFileName().toString()).toList();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            if (full.indexOf(full.get(i)) != i) throw new CliException(runs.get(i) + " is given twice");
+            names.add(Collections.frequency(folders, folders.get(i)) > 1 ? runs.get(i).normalize().toString() : folders.get(i));
+        }
+        return names;
     }
 }

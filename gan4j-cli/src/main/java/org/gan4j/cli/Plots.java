@@ -38,7 +38,6 @@ public final class Plots {
             XYChart chart = new XYChartBuilder().width(width).height(height).title(titles.get(i)).xAxisTitle("step").build();
             chart.getStyler().setMarkerSize(0);
             chart.getStyler().setXAxisDecimalPattern("#,###");   // five-digit steps need the separators to stay apart
-            chart.getStyler().setXAxisTickMarkSpacingHint(120);
             chart.getStyler().setSeriesColors(LINE_COLORS);
             for (Series s : charts.get(i)) {
                 if (s.x().isEmpty()) continue;

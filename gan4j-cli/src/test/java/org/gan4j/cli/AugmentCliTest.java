@@ -88,6 +88,16 @@ class AugmentCliTest {
         CommandLine notARun = CommandLine.run("plot", tmp.toString(), "--metric", "ada_p", "--out", png.toString());
         assertNotEquals(0, notARun.status());
         assertTrue(notARun.err().contains("is not a run directory"), notARun.err());
+
+        // runs in folders of one name (seed1/a, seed2/a) are named by their paths; one run given twice is refused
+        Path other = tmp.resolve("seed2/a");
+        Files.createDirectories(other.getParent());
+        Files.move(b, other);
+        CommandLine sameName = CommandLine.run("plot", a.toString(), other.toString(), "--metric", "ada_p", "--out", png.toString());
+        assertEquals(0, sameName.status(), sameName.err());
+        CommandLine twice = CommandLine.run("plot", a.toString(), a.resolve(".").toString(), "--metric", "ada_p", "--out", png.toString());
+        assertNotEquals(0, twice.status());
+        assertTrue(twice.err().contains("is given twice"), twice.err());
     }
 
     @Test

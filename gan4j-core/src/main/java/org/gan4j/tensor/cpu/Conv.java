@@ -2,6 +2,7 @@ package org.gan4j.tensor.cpu;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.gan4j.tensor.ConvGeometry;
 
@@ -16,30 +17,43 @@ final class Conv {
     private Conv() {
     }
 
-    /** Writes the kh·kw rows of channel ci in image img's cols: row (ci·kh + ki)·kw + kj, column oy·ow + ox. */
-    static void im2col(float[] x, float[] cols, ConvGeometry g, int img, int ci) {
-        int pixels = g.outputPixels(), plane = g.h() * g.w();
-        int xBase = (img * g.c() + ci) * plane;
-        for (int ki = 0; ki < g.kh(); ki++) {
-            for (int kj = 0; kj < g.kw(); kj++) {
-                int row = (img * g.patchSize() + (ci * g.kh() + ki) * g.kw() + kj) * pixels;
-                int lo = firstInside(kj, g.padW(), g.strideW(), g.ow());
-                int hi = endInside(kj, g.padW(), g.strideW(), g.w(), g.ow());
-                for (int oy = 0; oy < g.oh(); oy++) {
-                    int at = row + oy * g.ow(), iy = oy * g.strideH() - g.padH() + ki;
-                    if (iy < 0 || iy >= g.h() || lo >= hi) {
-                        Arrays.fill(cols, at, at + g.ow(), 0f);
-                        continue;
-                    }
-                    Arrays.fill(cols, at, at + lo, 0f);
-                    Arrays.fill(cols, at + hi, at + g.ow(), 0f);
-                    int src = xBase + iy * g.w() + lo * g.strideW() - g.padW() + kj;
-                    if (g.strideW() == 1) {
-                        System.arraycopy(x, src, cols, at + lo, hi - lo);
-                    } else {
-                        for (int ox = lo; ox < hi; ox++, src += g.strideW()) cols[at + ox] = x[src];
+    /**
+     * Where {@link #im2col} reads from. One channel's kh·kw rows of cols are one run of
+     * {@code span} = kh·kw·oh·ow values (row ki·kw + kj, column oy·ow + ox): value t is the plane's
+     * value at {@code index[t]}, or a zero of the padding where {@code inside[t]} is false. Both are
+     * padded to whole vectors, so the run is read in VL-wide gathers whatever the stride.
+     */
+    record Unfold(int span, int[] index, boolean[] inside) {
+        static Unfold of(ConvGeometry g) {
+            int span = g.kh() * g.kw() * g.outputPixels(), t = 0;
+            int[] index = new int[Math.ceilDiv(span, VL) * VL];
+            boolean[] inside = new boolean[index.length];
+            for (int ki = 0; ki < g.kh(); ki++) {
+                for (int kj = 0; kj < g.kw(); kj++) {
+                    for (int oy = 0; oy < g.oh(); oy++) {
+                        for (int ox = 0; ox < g.ow(); ox++, t++) {
+                            int iy = oy * g.strideH() - g.padH() + ki, ix = ox * g.strideW() - g.padW() + kj;
+                            inside[t] = iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w();
+                            if (inside[t]) index[t] = iy * g.w() + ix;
+                        }
                     }
                 }
+            }
+            return new Unfold(span, index, inside);
+        }
+    }
+
+    /** Writes the kh·kw rows of channel ci in image img's cols: row (ci·kh + ki)·kw + kj, column oy·ow + ox. */
+    static void im2col(float[] x, float[] cols, ConvGeometry g, Unfold plan, int img, int ci) {
+        int xBase = (img * g.c() + ci) * g.h() * g.w(), at = (img * g.patchSize() + ci * g.kh() * g.kw()) * g.outputPixels();
+        int span = plan.span();
+        for (int t = 0; t < span; t += VL) {
+            var inside = VectorMask.fromArray(S, plan.inside(), t);
+            FloatVector v = FloatVector.fromArray(S, x, xBase, plan.index(), t, inside);
+            if (t + VL <= span) {
+                v.intoArray(cols, at + t);
+            } else {
+                v.intoArray(cols, at + t, S.indexInRange(t, span));
             }
         }
     }
@@ -123,17 +137,5 @@ final class Conv {
         } else {
             sum.intoArray(x, at, S.indexInRange(0, lanes));
         }
-    }
-
-    /** The first ox whose input column ox·stride − pad + kj is ≥ 0 (clamped to ow). */
-    private static int firstInside(int kj, int pad, int stride, int ow) {
-        int need = pad - kj;
-        return need <= 0 ? 0 : Math.min(ow, (need + stride - 1) / stride);
-    }
-
-    /** One past the last ox whose input column is &lt; w (clamped to [0, ow]). */
-    private static int endInside(int kj, int pad, int stride, int w, int ow) {
-        int limit = w + pad - kj;   // need ox·stride < limit
-        return limit <= 0 ? 0 : Math.min(ow, (limit + stride - 1) / stride);
     }
 }

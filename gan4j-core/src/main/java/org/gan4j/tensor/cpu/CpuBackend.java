@@ -27,7 +27,8 @@ public final class CpuBackend implements Backend {
 
     private final Parallel parallel;
     private final Map<Integer, Queue<float[]>> pool = new ConcurrentHashMap<>();
-    /** col2im's plans, one per image plane's geometry (batch and channels set to 1, on which a plan does not depend): a model has a few. */
+    /** im2col's and col2im's plans, one per image plane's geometry ({@link #plane}): a model has a few. */
+    private final Map<ConvGeometry, Conv.Unfold> unfolds = new ConcurrentHashMap<>();
     private final Map<ConvGeometry, Conv.Gather> gathers = new ConcurrentHashMap<>();
 
     /** Uses {@code GAN4J_THREADS} threads if set, otherwise one per available processor. */
@@ -265,21 +266,26 @@ public final class CpuBackend implements Backend {
     @Override
     public void im2col(Storage x, Storage cols, ConvGeometry g) {
         float[] in = array(x), o = array(cols);
+        var plan = unfolds.computeIfAbsent(plane(g), Conv.Unfold::of);
         int work = g.kh() * g.kw() * g.outputPixels();
         parallel.parallelFor(g.n() * g.c(), Math.max(1, GRAIN / Math.max(work, 1)), (from, to) -> {
-            for (int t = from; t < to; t++) Conv.im2col(in, o, g, t / g.c(), t % g.c());
+            for (int t = from; t < to; t++) Conv.im2col(in, o, g, plan, t / g.c(), t % g.c());
         });
     }
 
     @Override
     public void col2im(Storage cols, Storage x, ConvGeometry g) {
         float[] in = array(cols), o = array(x);
-        var plane = new ConvGeometry(1, 1, g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(), g.padH(), g.padW(), g.oh(), g.ow());
-        var plan = gathers.computeIfAbsent(plane, Conv.Gather::of);
+        var plan = gathers.computeIfAbsent(plane(g), Conv.Gather::of);
         int work = g.kh() * g.kw() * g.outputPixels();
         parallel.parallelFor(g.n() * g.c(), Math.max(1, GRAIN / Math.max(work, 1)), (from, to) -> {
             for (int t = from; t < to; t++) Conv.col2im(in, o, g, plan, t / g.c(), t % g.c());
         });
+    }
+
+    /** g with batch and channels set to 1: a plan does not depend on them. */
+    private static ConvGeometry plane(ConvGeometry g) {
+        return new ConvGeometry(1, 1, g.h(), g.w(), g.kh(), g.kw(), g.strideH(), g.strideW(), g.padH(), g.padW(), g.oh(), g.ow());
     }
 
     // ---- randomness and optimizers --------------------------------------------------------

@@ -52,6 +52,21 @@ public interface Backend {
      */
     void binary(BinaryOp op, Storage a, int[] aStrides, Storage b, int[] bStrides, Storage out, int[] shape);
 
+    /**
+     * {@code out[i] = g[i] · (x[i] > 0 ? 1 : slope)} for i &lt; n: the gradient of leaky ReLU (of ReLU
+     * for slope 0). The default makes the step, then the product; a backend overrides it with one pass.
+     */
+    default void leakyReluGrad(float slope, Storage g, Storage x, Storage out, int n) {
+        int[] shape = {n}, dense = {1};
+        Storage step = allocateUninitialized(n);
+        try {
+            unary(UnaryOp.LEAKY_STEP, slope, x, step, n);
+            binary(BinaryOp.MUL, g, dense, step, dense, out, shape);
+        } finally {
+            release(step);
+        }
+    }
+
     /** {@code out[index] = cond != 0 ? a : b}, each input read through its strides. */
     void where(Storage cond, int[] condStrides, Storage a, int[] aStrides, Storage b, int[] bStrides,
                Storage out, int[] shape);

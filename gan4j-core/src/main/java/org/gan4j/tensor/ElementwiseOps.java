@@ -139,12 +139,18 @@ final class ElementwiseOps {
     // ---- activations ------------------------------------------------------------------------
 
     static Tensor relu(Tensor x) {
-        return record(unaryKernel(x, UnaryOp.RELU, 0f), "relu", (i, g) -> g.mul(unaryKernel(x, UnaryOp.LEAKY_STEP, 0f)), x);
+        return record(unaryKernel(x, UnaryOp.RELU, 0f), "relu", (i, g) -> leakyReluGrad(g, x, 0f), x);
     }
 
     static Tensor leakyRelu(Tensor x, float slope) {
-        return record(unaryKernel(x, UnaryOp.LEAKY_RELU, slope), "leakyRelu",
-                (i, g) -> g.mul(unaryKernel(x, UnaryOp.LEAKY_STEP, slope)), x);
+        return record(unaryKernel(x, UnaryOp.LEAKY_RELU, slope), "leakyRelu", (i, g) -> leakyReluGrad(g, x, slope), x);
+    }
+
+    /** g times leaky ReLU's step at x, in one pass; linear in g (the step is constant where it has a derivative). */
+    private static Tensor leakyReluGrad(Tensor g, Tensor x, float slope) {
+        Tensor out = output(g.backend, g.shape);
+        g.backend.leakyReluGrad(slope, g.storage(), x.storage(), out.storage, g.numel());
+        return record(out, "leakyReluGrad", (i, gg) -> leakyReluGrad(gg, x, slope), g);
     }
 
     static Tensor tanh(Tensor x) {

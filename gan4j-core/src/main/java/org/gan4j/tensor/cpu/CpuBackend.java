@@ -137,6 +137,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void leakyReluGrad(float slope, Storage g, Storage x, Storage out, int n) {
+        float[] gradient = array(g), in = array(x), o = array(out);
+        parallel.parallelFor(n, GRAIN, (from, to) -> Elementwise.leakyReluGrad(slope, gradient, in, o, from, to));
+    }
+
+    @Override
     public void binary(BinaryOp op, Storage a, int[] aStrides, Storage b, int[] bStrides, Storage out, int[] shape) {
         float[] x = array(a), y = array(b), o = array(out);
         var it = Strided.of(shape, aStrides, bStrides, Strided.contiguous(shape));

@@ -82,6 +82,16 @@ final class Elementwise {
         return i;
     }
 
+    /** {@code out[i] = g[i] · (x[i] > 0 ? 1 : slope)} for i in [from, to): g·1 is g, so the product is taken where the step is the slope only. */
+    static void leakyReluGrad(float slope, float[] g, float[] x, float[] out, int from, int to) {
+        int i = from, bound = from + S.loopBound(to - from);
+        for (; i < bound; i += S.length()) {
+            FloatVector v = va(g, i);
+            v.mul(slope).blend(v, va(x, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        }
+        for (; i < to; i++) out[i] = x[i] > 0 ? g[i] : g[i] * slope;
+    }
+
     private static int greater(float[] x, float p, float[] out, int i, int bound) {
         for (; i < bound; i += S.length()) ZERO.blend(1f, va(x, i).compare(VectorOperators.GT, p)).intoArray(out, i);
         return i;

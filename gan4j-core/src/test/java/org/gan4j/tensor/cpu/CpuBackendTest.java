@@ -382,6 +382,30 @@ class CpuBackendTest {
     }
 
     @Test
+    void leakyReluGradIsTheStepTimesTheGradientInOnePass() {
+        Random r = new Random(5);
+        float[] special = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE};
+        for (int n : new int[] {7, 33, 70_001}) {   // the last is split between threads
+            float[] g = random(r, n), x = random(r, n);
+            for (int i = 0; i < special.length; i++) {
+                x[i] = special[i];
+                g[n - 1 - i] = special[i];   // inside the vector loop for the larger sizes, in the tail for 7
+            }
+            for (float slope : new float[] {0f, 0.2f}) {
+                Storage out = CPU.allocate(n), step = CPU.allocate(n), expected = CPU.allocate(n);
+                CPU.leakyReluGrad(slope, store(g), store(x), out, n);
+                // the two kernels it replaces: the step, then the product
+                CPU.unary(UnaryOp.LEAKY_STEP, slope, store(x), step, n);
+                CPU.binary(BinaryOp.MUL, store(g), new int[] {1}, step, new int[] {1}, expected, new int[] {n});
+                float[] got = load(out), want = load(expected);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "slope " + slope + ", n " + n + ", at " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void whereBroadcastsThroughStrides() {
         Random r = new Random(3);
         int[] shape = {3, 4, 5};

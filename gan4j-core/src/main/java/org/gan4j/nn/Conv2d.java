@@ -2,13 +2,14 @@ package org.gan4j.nn;
 
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
+import org.gan4j.tensor.UnaryOp;
 
 /**
  * 2-D convolution over [n, in, h, w] with a square kernel; weight [out, in/groups, k, k]. With
  * groups &gt; 1 each block of in/groups channels feeds only its own out/groups outputs (groups = in = out
  * is depthwise).
  */
-public class Conv2d extends Module implements WeightedLayer {
+public class Conv2d extends Module implements WeightedLayer, Fusable {
     private final int in;
     private final int kernel;
     private final int stride;
@@ -59,11 +60,22 @@ public class Conv2d extends Module implements WeightedLayer {
 
     @Override
     public Tensor forward(Tensor x, Tensor weight) {
+        checkInput(x);
+        return Functional.conv2d(x, weight, bias, stride, padding, groups);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, UnaryOp activation, float slope) {
+        checkInput(x);
+        return groups == 1 ? Functional.conv2d(x, weight, bias, stride, padding, activation, slope)
+                : Functional.activation(Functional.conv2d(x, weight, bias, stride, padding, groups), activation, slope);
+    }
+
+    private void checkInput(Tensor x) {
         requireChannels(x, 4, "[n, c, h, w]", in);
         if (x.size(2) + 2 * padding < kernel || x.size(3) + 2 * padding < kernel) {
             throw inputError("input " + Tensor.shapeString(x.shape()) + " is smaller than the " + kernel + "×" + kernel
                     + " kernel (padding " + padding + ")");
         }
-        return Functional.conv2d(x, weight, bias, stride, padding, groups);
     }
 }

@@ -5,6 +5,7 @@ import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.ConvGeometry;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
+import org.gan4j.tensor.UnaryOp;
 
 /**
  * The layers' computations as functions of tensors, built from the engine's differentiable
@@ -17,6 +18,14 @@ public final class Functional {
 
     /** x [..., in] · wᵀ [out, in] + b [out]. The GEMM reads w transposed, so no transposed copy is made. */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return linear(x, weight, bias, null, 0f);
+    }
+
+    /**
+     * {@link #linear(Tensor, Tensor, Tensor)} through an activation: null, RELU, or LEAKY_RELU with a
+     * slope ≥ 0. Bias and activation are applied as the product's output is written.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias, UnaryOp activation, float slope) {
         int[] ys = x.shape(), ws = weight.shape();
         if (ys.length == 0 || ws.length != 2 || ys[ys.length - 1] != ws[1]) {
             throw new IllegalArgumentException("linear: input " + Tensor.shapeString(ys) + " does not match weight "
@@ -24,8 +33,9 @@ public final class Functional {
         }
         Tensor rows = x.reshape(1, Tensor.numel(Arrays.copyOf(ys, ys.length - 1)), ws[1]);
         ys[ys.length - 1] = ws[0];
-        Tensor y = Tensor.bmm(rows, false, weight.reshape(1, ws[0], ws[1]), true, false).reshape(ys);
-        return bias == null ? y : y.add(bias);
+        Tensor w = weight.reshape(1, ws[0], ws[1]);
+        if (bias == null && activation == null) return Tensor.bmm(rows, false, w, true, false).reshape(ys);
+        return Tensor.bmmBiasActivation(rows, false, w, true, ys, bias, false, activation, slope);
     }
 
     /**
@@ -33,13 +43,28 @@ public final class Functional {
      * bias [cout] or null. One GEMM per image over the unfolded patches.
      */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
+        return conv2d(x, weight, bias, stride, padding, null, 0f);
+    }
+
+    /**
+     * {@link #conv2d(Tensor, Tensor, Tensor, int, int)} through an activation: null, RELU, or
+     * LEAKY_RELU with a slope ≥ 0. Bias and activation are applied as the product's output is written.
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, UnaryOp activation, float slope) {
         int[] xs = x.shape(), ws = weight.shape();
         ConvGeometry g = new ConvGeometry(xs[0], xs[1], xs[2], xs[3], ws[2], ws[3], stride, stride, padding, padding,
                 (xs[2] + 2 * padding - ws[2]) / stride + 1, (xs[3] + 2 * padding - ws[3]) / stride + 1);
         Tensor cols = patches(x, g);                                         // [n, cin·kh·kw, oh·ow]
         Tensor w = weight.reshape(1, ws[0], g.patchSize());                  // shared by every image
-        Tensor y = Tensor.bmm(w, false, cols, false, false).reshape(g.n(), ws[0], g.oh(), g.ow());
-        return bias == null ? y : y.add(bias.reshape(1, ws[0], 1, 1));
+        int[] shape = {g.n(), ws[0], g.oh(), g.ow()};
+        if (bias == null && activation == null) return Tensor.bmm(w, false, cols, false, false).reshape(shape);
+        return Tensor.bmmBiasActivation(w, false, cols, false, shape, bias == null ? null : bias.reshape(1, ws[0], 1, 1), true,
+                                        activation, slope);
+    }
+
+    /** y through RELU or LEAKY_RELU (with slope), or y itself for null. */
+    static Tensor activation(Tensor y, UnaryOp activation, float slope) {
+        return activation == null ? y : activation == UnaryOp.RELU ? y.relu() : y.leakyRelu(slope);
     }
 
     /**

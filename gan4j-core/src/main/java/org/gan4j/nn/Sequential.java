@@ -1,6 +1,7 @@
 package org.gan4j.nn;
 
 import org.gan4j.tensor.Tensor;
+import org.gan4j.tensor.UnaryOp;
 
 /** Layers applied one after another; they are named "0", "1", ... as in PyTorch. */
 public class Sequential extends Module {
@@ -34,7 +35,23 @@ public class Sequential extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        for (Module m : children().values()) x = m.forward(x);
+        Module[] layers = children().values().toArray(Module[]::new);
+        for (int i = 0; i < layers.length; i++) {
+            UnaryOp next = i + 1 < layers.length ? fusableActivation(layers[i + 1]) : null;
+            if (layers[i] instanceof Fusable f && next != null) {
+                // the activation is applied as the product's output is written: one pass less
+                x = f.forward(x, next, layers[i + 1] instanceof LeakyReLU l ? l.slope() : 0f);
+                i++;
+            } else {
+                x = layers[i].forward(x);
+            }
+        }
         return x;
+    }
+
+    /** The activation layer m applies, as an op a product can end with, or null. */
+    private static UnaryOp fusableActivation(Module m) {
+        if (m instanceof ReLU) return UnaryOp.RELU;
+        return m instanceof LeakyReLU l && l.slope() >= 0 ? UnaryOp.LEAKY_RELU : null;
     }
 }

@@ -98,6 +98,22 @@ public interface Backend {
               Storage a, int lda, int strideA, Storage b, int ldb, int strideB,
               float beta, Storage c, int ldc, int strideC, int batch);
 
+    /**
+     * The product {@code C_b = op(A_b) · op(B_b)} (C dense: [batch, m, n]), then
+     * {@code C ← activation(C + bias)}: bias (or null) holds one value per row of each product
+     * (perRow: a convolution's channels) or one per column (a linear layer's features); activation is
+     * null, RELU or LEAKY_RELU (with slope). The default runs the three kernels one after the other; a
+     * backend overrides it to finish C in the pass that stores it, with the same bits.
+     */
+    default void gemmBiasActivation(boolean transA, boolean transB, int m, int n, int k,
+                                    Storage a, int lda, int strideA, Storage b, int ldb, int strideB, Storage c, int batch,
+                                    Storage bias, boolean perRow, UnaryOp activation, float slope) {
+        gemm(transA, transB, m, n, k, 1f, a, lda, strideA, b, ldb, strideB, 0f, c, n, m * n, batch);
+        int[] shape = {batch, m, n};
+        if (bias != null) binary(BinaryOp.ADD, c, new int[] {m * n, n, 1}, bias, perRow ? new int[] {0, 1, 0} : new int[] {0, 0, 1}, c, shape);
+        if (activation != null) unary(activation, slope, c, c, batch * m * n);
+    }
+
     // ---- convolution helpers -------------------------------------------------------------
 
     /**

@@ -147,7 +147,7 @@ final class ElementwiseOps {
     }
 
     /** g times leaky ReLU's step at x, in one pass; linear in g (the step is constant where it has a derivative). */
-    private static Tensor leakyReluGrad(Tensor g, Tensor x, float slope) {
+    static Tensor leakyReluGrad(Tensor g, Tensor x, float slope) {
         Tensor out = output(g.backend, g.shape);
         g.backend.leakyReluGrad(slope, g.storage(), x.storage(), out.storage, g.numel());
         return record(out, "leakyReluGrad", (i, gg) -> leakyReluGrad(gg, x, slope), g);

@@ -37,6 +37,57 @@ final class MatrixOps {
     }
 
     static Tensor bmm(Tensor a, boolean transA, Tensor b, boolean transB, boolean sumBatch) {
+        int[] d = bmmDims(a, transA, b, transB);
+        int batch = d[0], m = d[1], n = d[2], k = d[3];
+        boolean reduce = sumBatch && batch > 1;
+        Tensor out = output(a.backend, new int[] {reduce ? 1 : batch, m, n});   // beta 0: C is not read
+        a.backend.gemm(transA, transB, m, n, k, 1f,
+                a.storage(), a.shape[2], a.shape[0] == 1 ? 0 : a.shape[1] * a.shape[2],
+                b.storage(), b.shape[2], b.shape[0] == 1 ? 0 : b.shape[1] * b.shape[2],
+                0f, out.storage, n, reduce ? 0 : m * n, batch);
+        return record(out, "bmm", (i, g) -> bmmGrad(i, g, a, transA, b, transB), a, b);
+    }
+
+    /**
+     * {@code activation(op(a)·op(b) + bias)} reshaped to {@code shape}, finished in the pass that
+     * stores the product: bias (or null) broadcasts to shape with one value per row of the product
+     * (perRow: a convolution's channels) or per column (a linear layer's features); activation is
+     * null, RELU or LEAKY_RELU with slope ≥ 0. Values and gradients are those of the separate ops
+     * (bmm, reshape, add, activation), bit for bit: the derivative is theirs, op for op.
+     */
+    static Tensor bmmBiasActivation(Tensor a, boolean transA, Tensor b, boolean transB, int[] shape,
+                                    Tensor bias, boolean perRow, UnaryOp activation, float slope) {
+        if (activation != null && (activation != UnaryOp.RELU && activation != UnaryOp.LEAKY_RELU || !(slope >= 0))) {
+            throw new IllegalArgumentException("bmmBiasActivation: activation " + activation + " with slope " + slope
+                    + " (only RELU, or LEAKY_RELU with a slope ≥ 0)");
+        }
+        int[] d = bmmDims(a, transA, b, transB);
+        int batch = d[0], m = d[1], n = d[2], k = d[3];
+        if (numel(shape) != batch * m * n || (bias != null && numel(bias.shape) != (perRow ? m : n))) {
+            throw new IllegalArgumentException("bmmBiasActivation: a product [" + batch + ", " + m + ", " + n + "] as "
+                    + shapeString(shape) + (bias == null ? "" : " with a bias " + shapeString(bias.shape) + (perRow ? " per row" : " per column")));
+        }
+        if (bias != null) a.requireSameBackend("bmmBiasActivation", bias);
+        Tensor out = output(a.backend, shape.clone());
+        a.backend.gemmBiasActivation(transA, transB, m, n, k,
+                a.storage(), a.shape[2], a.shape[0] == 1 ? 0 : a.shape[1] * a.shape[2],
+                b.storage(), b.shape[2], b.shape[0] == 1 ? 0 : b.shape[1] * b.shape[2],
+                out.storage, batch, bias == null ? null : bias.storage(), perRow, activation, slope);
+        // for slope ≥ 0 the activation's output is positive where its input is, so its step is read from the output
+        float step = activation == UnaryOp.RELU ? 0f : slope;
+        Autograd.JointGradFn fn = g -> {
+            Tensor pre = activation == null ? g : ElementwiseOps.leakyReluGrad(g, out, step);
+            Tensor product = pre.reshape(batch, m, n);
+            return new Tensor[] {
+                a.requiresGrad() ? bmmGrad(0, product, a, transA, b, transB) : null,
+                b.requiresGrad() ? bmmGrad(1, product, a, transA, b, transB) : null,
+                bias != null && bias.requiresGrad() ? pre.sumTo(bias.shape) : null};
+        };
+        return bias == null ? record(out, "bmmBiasActivation", fn, a, b) : record(out, "bmmBiasActivation", fn, a, b, bias);
+    }
+
+    /** {batch, m, n, k} of op(a)·op(b) for [batch, rows, columns] operands (a batch of 1 is shared). */
+    private static int[] bmmDims(Tensor a, boolean transA, Tensor b, boolean transB) {
         a.requireSameBackend("bmm", b);
         int ba = a.shape[0], bb = b.shape[0];
         int batch = Math.max(ba, bb);
@@ -49,21 +100,17 @@ final class MatrixOps {
             throw new IllegalArgumentException("bmm: " + shapeString(a.shape) + (transA ? "ᵀ" : "") + " @ "
                     + shapeString(b.shape) + (transB ? "ᵀ" : "") + ": inner dimensions " + k + " and " + kb + " differ");
         }
-        boolean reduce = sumBatch && batch > 1;
-        Tensor out = output(a.backend, new int[] {reduce ? 1 : batch, m, n});   // beta 0: C is not read
-        a.backend.gemm(transA, transB, m, n, k, 1f,
-                a.storage(), a.shape[2], ba == 1 ? 0 : a.shape[1] * a.shape[2],
-                b.storage(), b.shape[2], bb == 1 ? 0 : b.shape[1] * b.shape[2],
-                0f, out.storage, n, reduce ? 0 : m * n, batch);
-        // dA and dB from the output gradient; a shared operand's gradient sums over the batch
-        return record(out, "bmm", (i, g) -> {
-            if (i == 0) {
-                boolean sum = a.shape[0] == 1;
-                return transA ? Tensor.bmm(b, transB, g, true, sum) : Tensor.bmm(g, false, b, !transB, sum);
-            }
-            boolean sum = b.shape[0] == 1;
-            return transB ? Tensor.bmm(g, true, a, transA, sum) : Tensor.bmm(a, !transA, g, false, sum);
-        }, a, b);
+        return new int[] {batch, m, n, k};
+    }
+
+    /** dA (i = 0) or dB of op(a)·op(b), given the product's gradient g: products again; a shared operand's sums over the batch. */
+    private static Tensor bmmGrad(int i, Tensor g, Tensor a, boolean transA, Tensor b, boolean transB) {
+        if (i == 0) {
+            boolean sum = a.shape[0] == 1;
+            return transA ? Tensor.bmm(b, transB, g, true, sum) : Tensor.bmm(g, false, b, !transB, sum);
+        }
+        boolean sum = b.shape[0] == 1;
+        return transB ? Tensor.bmm(g, true, a, transA, sum) : Tensor.bmm(a, !transA, g, false, sum);
     }
 
     static Tensor unfold(Tensor x, ConvGeometry g) {

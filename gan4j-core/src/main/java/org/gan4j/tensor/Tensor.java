@@ -460,6 +460,16 @@ public final class Tensor {
         return MatrixOps.bmm(a, transA, b, transB, sumBatch);
     }
 
+    /**
+     * {@code activation(op(a)·op(b) + bias)} reshaped to {@code shape}, in one pass over the product's
+     * output: bias (or null) has one value per row of the product (perRow) or per column; activation
+     * is null, RELU or LEAKY_RELU with slope ≥ 0. The same values and gradients as the separate ops.
+     */
+    public static Tensor bmmBiasActivation(Tensor a, boolean transA, Tensor b, boolean transB, int[] shape,
+                                           Tensor bias, boolean perRow, UnaryOp activation, float slope) {
+        return MatrixOps.bmmBiasActivation(a, transA, b, transB, shape, bias, perRow, activation, slope);
+    }
+
     /** Image patches as columns: [n, c, h, w] → [n, c·kh·kw, oh·ow] (zero padding). */
     public Tensor unfold(ConvGeometry g) { return MatrixOps.unfold(this, g); }
     /** The adjoint of unfold: columns [n, c·kh·kw, oh·ow] summed back into [n, c, h, w]. */

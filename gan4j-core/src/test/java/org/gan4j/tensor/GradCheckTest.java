@@ -147,6 +147,12 @@ class GradCheckTest {
                         randn(1, 3, 5, 5), randn(3, 1, 3, 3)),
                 checkSecondOrder("conv2d groups 2", t -> Functional.conv2d(t[0], t[1], t[2], 1, 1, 2),
                         randn(1, 4, 3, 3), randn(4, 2, 3, 3), randn(4)),
+                check("conv2d + bias + leakyRelu in one pass", t -> Functional.conv2d(t[0], t[1], t[2], 2, 1, UnaryOp.LEAKY_RELU, 0.2f),
+                        randn(2, 2, 5, 4), randn(3, 2, 3, 3), randn(3)),
+                checkSecondOrder("conv2d + relu in one pass", t -> Functional.conv2d(t[0], t[1], null, 1, 1, UnaryOp.RELU, 0f).tanh(),
+                        randn(1, 2, 3, 3), randn(2, 2, 3, 3)),
+                check("linear + bias + relu in one pass", t -> Functional.linear(t[0], t[1], t[2], UnaryOp.RELU, 0f),
+                        randn(4, 5), randn(3, 5), randn(3)),
                 check("unfold", t -> t[0].unfold(g), randn(1, 2, 4, 4)),
                 check("fold", t -> t[0].fold(g), randn(1, g.patchSize(), g.outputPixels())));
     }

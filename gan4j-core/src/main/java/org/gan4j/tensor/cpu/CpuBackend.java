@@ -264,7 +264,21 @@ public final class CpuBackend implements Backend {
                      Storage a, int lda, int strideA, Storage b, int ldb, int strideB,
                      float beta, Storage c, int ldc, int strideC, int batch) {
         Gemm.gemm(parallel, transA, transB, m, n, k, alpha, array(a), lda, strideA, array(b), ldb, strideB,
-                  beta, array(c), ldc, strideC, batch);
+                  beta, array(c), ldc, strideC, batch, null);
+    }
+
+    @Override
+    public void gemmBiasActivation(boolean transA, boolean transB, int m, int n, int k,
+                                   Storage a, int lda, int strideA, Storage b, int ldb, int strideB, Storage c, int batch,
+                                   Storage bias, boolean perRow, UnaryOp activation, float slope) {
+        if (k == 0) {   // C is the bias alone: no product to finish
+            Backend.super.gemmBiasActivation(transA, transB, m, n, k, a, lda, strideA, b, ldb, strideB, c, batch,
+                                             bias, perRow, activation, slope);
+            return;
+        }
+        var epilogue = new Gemm.Epilogue(bias == null ? null : array(bias), perRow, activation, slope);
+        Gemm.gemm(parallel, transA, transB, m, n, k, 1f, array(a), lda, strideA, array(b), ldb, strideB,
+                  0f, array(c), n, m * n, batch, epilogue);
     }
 
     // ---- convolution helpers -------------------------------------------------------------

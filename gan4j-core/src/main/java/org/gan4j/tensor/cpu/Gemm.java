@@ -2,7 +2,9 @@ package org.gan4j.tensor.cpu;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.gan4j.tensor.UnaryOp;
 
 /**
  * Batched single-precision GEMM, {@code C = alpha·op(A)·op(B) + beta·C}, row-major.
@@ -45,6 +47,18 @@ final class Gemm {
         final int[] rowOff = new int[MC];
     }
 
+    /**
+     * What becomes of the finished C, in the pass that stores it: C ← act(C + bias), bias (or null)
+     * one value per row of each product (perRow) or per column; activation null, RELU or
+     * LEAKY_RELU. Each value is computed as the separate kernels would, so the bits are theirs.
+     */
+    record Epilogue(float[] bias, boolean perRow, UnaryOp activation, float slope) {
+        float apply(float v, int row, int column) {
+            if (bias != null) v += bias[perRow ? row : column];
+            return activation == null ? v : Elementwise.apply(activation, slope, v);
+        }
+    }
+
     /** Which dimension the batch is folded into. */
     private enum Fold { NONE, ROWS, COLUMNS, DEPTH }
 
@@ -57,7 +71,7 @@ final class Gemm {
      */
     private record Job(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
                        float[] a, int lda, int strideA, float[] b, int ldb, int strideB,
-                       float[] c, int ldc, int strideC, Fold fold, int depth) {
+                       float[] c, int ldc, int strideC, Fold fold, int depth, Epilogue epilogue) {
 
         /**
          * C_bi[i0 .. i1, j0 .. j1] over virtual rows and columns: for each KC slice, pack B's panel,
@@ -74,6 +88,7 @@ final class Gemm {
             for (int p0 = 0; p0 < depth; p0 += KC) {
                 int kc = Math.min(KC, depth - p0);
                 boolean overwrite = p0 == 0 && beta == 0;
+                Epilogue finish = p0 + kc == depth ? epilogue : null;   // C is finished by this slice
                 packB(s.b, bi, p0, kc, j0, nc);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
@@ -88,10 +103,16 @@ final class Gemm {
                             int height = Math.min(MR, mc - ir);
                             boolean direct = contiguous && height == MR;
                             kernel(s.a, ir * kc, s.b, jr * kc, kc, s.tile);
+                            if (finish != null) {
+                                // C's values join the tile and the epilogue runs there; the tile then overwrites C
+                                if (!overwrite) storeTile(s.tile, s.rowOff, ir, height, j, width, false, true);
+                                finishTile(s.tile, height, ic + ir, j, width, direct, finish);
+                            }
+                            boolean write = overwrite || finish != null;
                             if (direct) {
-                                storeRows(s.tile, s.rowOff, ir, colBase, overwrite);
+                                storeRows(s.tile, s.rowOff, ir, colBase, write);
                             } else {
-                                storeTile(s.tile, s.rowOff, ir, height, j, width, overwrite);
+                                storeTile(s.tile, s.rowOff, ir, height, j, width, write, false);
                             }
                         }
                     }
@@ -102,6 +123,16 @@ final class Gemm {
         /** Offset in c of virtual row i of entry bi (column 0). */
         private int rowOffset(int bi, int i) {
             return fold == Fold.ROWS ? i / m * strideC + i % m * ldc : bi * strideC + i * ldc;
+        }
+
+        /** The row of its own product that virtual row i is. */
+        private int realRow(int i) {
+            return fold == Fold.ROWS ? i % m : i;
+        }
+
+        /** The column of its own product that virtual column j is. */
+        private int realColumn(int j) {
+            return fold == Fold.COLUMNS ? j % n : j;
         }
 
         /** Offset in c of virtual column j, relative to its row. */
@@ -121,14 +152,48 @@ final class Gemm {
             }
         }
 
-        /** The valid part of a tile into C, in runs of columns that are contiguous there (one image each). */
-        private void storeTile(float[] tile, int[] rowOff, int ir, int height, int j, int width, boolean overwrite) {
+        /**
+         * The epilogue on a tile's first height rows and width columns (C's values already added):
+         * its first row is virtual row i, its first column virtual column j. Vectors where the
+         * columns share one bias or none, or are C's contiguous columns (direct); values otherwise.
+         * A vector passed to a method the compiler does not inline is boxed, so the vector work
+         * stays here: in storeRows it was once left uncompiled, 25 MB of garbage per mlp step.
+         */
+        private void finishTile(float[] tile, int height, int i, int j, int width, boolean direct, Epilogue finish) {
+            float[] bias = finish.bias();
+            boolean perColumn = bias != null && !finish.perRow();
+            for (int r = 0; r < height; r++) {
+                int row = realRow(i + r), at = r * NR;
+                if (perColumn && !direct) {
+                    for (int q = 0; q < width; q++) tile[at + q] = finish.apply(tile[at + q], row, realColumn(j + q));
+                    continue;
+                }
+                for (int v = 0; v < NR; v += VL) {
+                    FloatVector t = FloatVector.fromArray(S, tile, at + v);
+                    if (bias != null) t = t.add(perColumn ? FloatVector.fromArray(S, bias, realColumn(j) + v) : FloatVector.broadcast(S, bias[row]));
+                    if (finish.activation() == UnaryOp.RELU) {
+                        t = t.max(0f);
+                    } else if (finish.activation() == UnaryOp.LEAKY_RELU) {
+                        t = t.mul(finish.slope()).blend(t, t.compare(VectorOperators.GT, 0f));   // as Elementwise's leaky ReLU
+                    }
+                    t.intoArray(tile, at + v);
+                }
+            }
+        }
+
+        /**
+         * The valid part of a tile into C, in runs of columns that are contiguous there (one image
+         * each); with toTile, the other way: C's values added into the tile.
+         */
+        private void storeTile(float[] tile, int[] rowOff, int ir, int height, int j, int width, boolean overwrite, boolean toTile) {
             for (int q0 = 0; q0 < width; ) {
                 int span = fold == Fold.COLUMNS ? Math.min(width - q0, n - (j + q0) % n) : width - q0;
                 int col = columnOffset(j + q0);
                 for (int r = 0; r < height; r++) {
                     int at = rowOff[ir + r] + col, t = r * NR + q0;
-                    if (overwrite) {
+                    if (toTile) {
+                        for (int q = 0; q < span; q++) tile[t + q] = c[at + q] + tile[t + q];
+                    } else if (overwrite) {
                         System.arraycopy(tile, t, c, at, span);
                     } else {
                         for (int q = 0; q < span; q++) c[at + q] += tile[t + q];
@@ -383,13 +448,18 @@ final class Gemm {
     }
 
     /**
-     * C_b = alpha·op(A_b)·op(B_b) + beta·C_b for every b &lt; batch; see
-     * {@link org.gan4j.tensor.Backend#gemm} for the argument conventions.
+     * C_b = alpha·op(A_b)·op(B_b) + beta·C_b for every b &lt; batch, then the epilogue (or null) on
+     * each finished C_b; see {@link org.gan4j.tensor.Backend#gemm} for the argument conventions.
+     * An epilogue needs k &gt; 0 and C_b not summed over the batch.
      */
     static void gemm(Parallel parallel, boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int lda, int strideA, float[] b, int ldb, int strideB,
-                     float beta, float[] c, int ldc, int strideC, int batch) {
+                     float beta, float[] c, int ldc, int strideC, int batch, Epilogue epilogue) {
         if (m <= 0 || n <= 0 || batch <= 0) return;
+        if (epilogue != null && (k <= 0 || alpha == 0 || (strideC == 0 && batch > 1))) {
+            throw new IllegalArgumentException("gemm: an epilogue needs a product of depth > 0 per output, got k " + k
+                    + ", alpha " + alpha + ", strideC " + strideC);
+        }
         Fold fold = batch == 1 ? Fold.NONE
                 : strideC == 0 ? Fold.DEPTH
                 : strideA == 0 ? Fold.COLUMNS
@@ -399,7 +469,7 @@ final class Gemm {
         int rows = fold == Fold.ROWS ? batch * m : m, cols = fold == Fold.COLUMNS ? batch * n : n;
         int depth = fold == Fold.DEPTH ? batch * k : k;
         var job = new Job(transA, transB, m, n, k, alpha, beta, a, lda, strideA, b, ldb, strideB, c, ldc, strideC,
-                          fold, depth);
+                          fold, depth, epilogue);
         int[] parts = partition(parallel.threads(), batches, rows, cols);
         int colStep = roundUp(Math.ceilDiv(cols, parts[1]), NR), rowStep = roundUp(Math.ceilDiv(rows, parts[0]), MR);
         int nCol = Math.ceilDiv(cols, colStep), nRow = Math.ceilDiv(rows, rowStep), perEntry = nCol * nRow;

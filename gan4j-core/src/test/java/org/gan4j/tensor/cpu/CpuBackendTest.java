@@ -233,6 +233,31 @@ class CpuBackendTest {
     }
 
     @Test
+    void gemmBiasActivationHasTheBitsOfTheSeparateKernels() {
+        Random r = new Random(29);
+        Backend separate = composedDefaults("gemmBiasActivation");   // the product, then the bias, then the activation
+        int[] sizes = {1, 5, 17, 49, 70};
+        UnaryOp[] activations = {null, UnaryOp.RELU, UnaryOp.LEAKY_RELU};
+        for (int trial = 0; trial < 40; trial++) {
+            int m = sizes[r.nextInt(sizes.length)], n = sizes[r.nextInt(sizes.length)];
+            int k = trial < 30 ? sizes[r.nextInt(sizes.length)] : trial < 39 ? 400 + r.nextInt(500) : 0;   // several KC slices; none
+            int batch = 1 + r.nextInt(4);
+            boolean shareA = trial % 3 == 1, shareB = trial % 3 == 2, transA = r.nextBoolean(), transB = r.nextBoolean();
+            boolean perRow = r.nextBoolean(), withBias = trial % 4 != 0;
+            UnaryOp activation = activations[trial % 3];
+            float[] a = random(r, (shareA ? 1 : batch) * m * k), b = random(r, (shareB ? 1 : batch) * k * n), bias = random(r, perRow ? m : n);
+            Storage fused = CPU.allocate(batch * m * n), expected = CPU.allocate(batch * m * n);
+            for (Backend be : new Backend[] {CPU, separate}) {
+                be.gemmBiasActivation(transA, transB, m, n, k, store(a), transA ? m : k, shareA ? 0 : m * k,
+                        store(b), transB ? k : n, shareB ? 0 : k * n, be == CPU ? fused : expected, batch,
+                        withBias ? store(bias) : null, perRow, activation, 0.2f);
+            }
+            assertArrayEquals(load(expected), load(fused), "m " + m + ", n " + n + ", k " + k + ", batch " + batch + ", A shared " + shareA
+                    + ", B shared " + shareB + ", bias " + (withBias ? perRow ? "per row" : "per column" : "none") + ", " + activation);
+        }
+    }
+
+    @Test
     void gemmWithZeroBetaOverwritesNaN() {
         float[] c = {Float.NaN, Float.POSITIVE_INFINITY, Float.NaN, Float.NaN};
         Storage sc = store(c);
@@ -392,15 +417,10 @@ class CpuBackendTest {
                 g[n - 1 - i] = special[i];   // inside the vector loop for the larger sizes, in the tail for 7
             }
             for (float slope : new float[] {0f, 0.2f}) {
-                Storage out = CPU.allocate(n), step = CPU.allocate(n), expected = CPU.allocate(n);
+                Storage out = CPU.allocate(n), expected = CPU.allocate(n);
                 CPU.leakyReluGrad(slope, store(g), store(x), out, n);
-                // the two kernels it replaces: the step, then the product
-                CPU.unary(UnaryOp.LEAKY_STEP, slope, store(x), step, n);
-                CPU.binary(BinaryOp.MUL, store(g), new int[] {1}, step, new int[] {1}, expected, new int[] {n});
-                float[] got = load(out), want = load(expected);
-                for (int i = 0; i < n; i++) {
-                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "slope " + slope + ", n " + n + ", at " + i);
-                }
+                composedDefaults("leakyReluGrad").leakyReluGrad(slope, store(g), store(x), expected, n);   // the step, then the product
+                assertArrayEquals(load(expected), load(out), "slope " + slope + ", n " + n);
             }
         }
     }
@@ -634,10 +654,10 @@ class CpuBackendTest {
 
     // ---- batch normalization -------------------------------------------------------------
 
-    /** The Backend interface's composed defaults for the channel kernels, running on the CPU backend's other kernels. */
-    private static Backend composedChannelKernels() {
+    /** The Backend interface's composed defaults for the kernels whose names start so, running on the CPU backend's other kernels. */
+    private static Backend composedDefaults(String prefix) {
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
-                (proxy, method, args) -> method.getName().startsWith("channel")
+                (proxy, method, args) -> method.getName().startsWith(prefix)
                         ? InvocationHandler.invokeDefault(proxy, method, args)
                         : method.invoke(CPU, args));
     }
@@ -645,7 +665,7 @@ class CpuBackendTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void channelKernelsMatchReference(boolean composed) {
-        Backend be = composed ? composedChannelKernels() : CPU;
+        Backend be = composed ? composedDefaults("channel") : CPU;
         Random r = new Random(composed ? 2 : 1);
         // {outer, channels, inner}: features (inner 1) with whole and partial vectors of channels, images, odd and empty sizes
         int[][] shapes = {{64, 512, 1}, {3, 37, 1}, {2, 5, 49}, {1, 3, 7}, {5, 16, 16}, {4, 9, 3}, {2, 1, 1}, {0, 4, 3}, {3, 4, 0}};

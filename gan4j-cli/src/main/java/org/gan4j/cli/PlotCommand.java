@@ -31,7 +31,7 @@ final class PlotCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Plots.Series> lines = new ArrayList<>();
-        List<String> names = lineNames();
+        List<String> names = lineNames(runs);
         for (int r = 0; r < runs.size(); r++) {
             Path dir = runs.get(r);
             RunDirectory run = new RunDirectory(dir);
@@ -56,7 +56,7 @@ final class PlotCommand implements Callable<Integer> {
     }
 
     /** Each run's folder name, or the path given where folders share a name (seed1/none, seed2/none). */
-    private List<String> lineNames() {
+    static List<String> lineNames(List<Path> runs) {
         List<Path> full = runs.stream().map(d -> d.toAbsolutePath().normalize()).toList();
         List<String> folders = full.stream().map(d -> d.getFileName().toString()).toList();
         List<String> names = new ArrayList<>();

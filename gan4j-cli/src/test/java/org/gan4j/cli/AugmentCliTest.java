@@ -95,6 +95,8 @@ class AugmentCliTest {
         Files.move(b, other);
         CommandLine sameName = CommandLine.run("plot", a.toString(), other.toString(), "--metric", "ada_p", "--out", png.toString());
         assertEquals(0, sameName.status(), sameName.err());
+        assertEquals(List.of(a.toString(), other.toString()), PlotCommand.lineNames(List.of(a, other)));
+        assertEquals(List.of("a", "b"), PlotCommand.lineNames(List.of(a, tmp.resolve("b"))), "folders of their own names: the names alone");
         CommandLine twice = CommandLine.run("plot", a.toString(), a.resolve(".").toString(), "--metric", "ada_p", "--out", png.toString());
         assertNotEquals(0, twice.status());
         assertTrue(twice.err().contains("is given twice"), twice.err());

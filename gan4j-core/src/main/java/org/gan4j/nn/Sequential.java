@@ -35,18 +35,19 @@ public class Sequential extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        Module[] layers = children().values().toArray(Module[]::new);
-        for (int i = 0; i < layers.length; i++) {
-            UnaryOp next = i + 1 < layers.length ? fusableActivation(layers[i + 1]) : null;
-            if (layers[i] instanceof Fusable f && next != null) {
+        Module held = null;   // the layer before m, run once we know whether its activation follows
+        for (Module m : children().values()) {
+            UnaryOp activation = fusableActivation(m);
+            if (held instanceof Fusable f && activation != null) {
                 // the activation is applied as the product's output is written: one pass less
-                x = f.forward(x, next, layers[i + 1] instanceof LeakyReLU l ? l.slope() : 0f);
-                i++;
-            } else {
-                x = layers[i].forward(x);
+                x = f.forward(x, activation, m instanceof LeakyReLU l ? l.slope() : 0f);
+                held = null;
+                continue;
             }
+            if (held != null) x = held.forward(x);
+            held = m;
         }
-        return x;
+        return held == null ? x : held.forward(x);
     }
 
     /** The activation layer m applies, as an op a product can end with, or null. */

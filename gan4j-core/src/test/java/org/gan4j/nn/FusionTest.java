@@ -2,12 +2,14 @@ package org.gan4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
+import org.gan4j.tensor.UnaryOp;
 import org.junit.jupiter.api.Test;
 
 /** A product and the activation after it, applied in one pass by Sequential, give the bits of the layers run one by one. */
@@ -48,5 +50,22 @@ class FusionTest {
 
         List<float[]> fused = run(net, x, true), separate = run(net, x, false);
         for (int i = 0; i < fused.size(); i++) assertArrayEquals(separate.get(i), fused.get(i), "result " + i);
+    }
+
+    @Test
+    void onlyReluAndLeakyReluOfANonNegativeSlopeJoinTheProduct() {
+        Rng rng = Rng.seeded(3);
+        Tensor x = Tensor.randn(rng, 2, 4);
+        // a negative slope makes the output's sign differ from the input's, from which the fused step is read
+        assertEquals("leakyRelu", new Sequential(new Linear(4, 3, rng), new LeakyReLU(-0.5f)).forward(x).op());
+        assertEquals("tanh", new Sequential(new Linear(4, 3, rng), new Tanh()).forward(x).op());
+
+        Tensor a = Tensor.randn(rng, 1, 2, 4), b = Tensor.randn(rng, 1, 4, 3), bias = Tensor.randn(rng, 3);
+        int[] shape = {2, 3};
+        assertThrows(IllegalArgumentException.class, () -> Tensor.bmmBiasActivation(a, false, b, false, shape, null, false, UnaryOp.TANH, 0f));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.bmmBiasActivation(a, false, b, false, shape, null, false, UnaryOp.LEAKY_RELU, -0.1f));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.bmmBiasActivation(a, false, b, false, new int[] {3, 3}, bias, false, null, 0f));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.bmmBiasActivation(a, false, b, false, shape, bias, true, null, 0f),
+                "3 biases for a product of 2 rows");
     }
 }

@@ -258,6 +258,17 @@ class CpuBackendTest {
     }
 
     @Test
+    void gemmRefusesAnEpilogueWithoutAFinishedProduct() {
+        var relu = new Gemm.Epilogue(null, false, UnaryOp.RELU, 0f);
+        float[] a = new float[8], b = new float[8], c = new float[8];
+        var one = new Parallel(1);
+        assertThrows(IllegalArgumentException.class, () -> Gemm.gemm(one, false, false, 2, 2, 0, 1f, a, 1, 0, b, 2, 0, 0f, c, 2, 4, 1, relu), "k = 0");
+        assertThrows(IllegalArgumentException.class, () -> Gemm.gemm(one, false, false, 2, 2, 2, 0f, a, 2, 0, b, 2, 0, 0f, c, 2, 4, 1, relu), "alpha = 0");
+        assertThrows(IllegalArgumentException.class, () -> Gemm.gemm(one, false, false, 2, 2, 2, 1f, a, 2, 4, b, 2, 4, 0f, c, 2, 0, 2, relu),
+                "the products summed into one C");
+    }
+
+    @Test
     void gemmWithZeroBetaOverwritesNaN() {
         float[] c = {Float.NaN, Float.POSITIVE_INFINITY, Float.NaN, Float.NaN};
         Storage sc = store(c);

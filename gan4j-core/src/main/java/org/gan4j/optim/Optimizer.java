@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.gan4j.tensor.Replay;
 import org.gan4j.tensor.Scope;
 import org.gan4j.tensor.Tensor;
 
@@ -40,8 +41,15 @@ public abstract class Optimizer {
         this.lr = lr;
     }
 
-    /** One update of every parameter that has a gradient; those without one are skipped, as in PyTorch. */
+    /**
+     * One update of every parameter that has a gradient; those without one are skipped, as in PyTorch.
+     * A replayed step runs it as Java code each time: the learning rate and bias corrections change.
+     */
     public final void step() {
+        Replay.live(this::updateAll);
+    }
+
+    private void updateAll() {
         steps++;
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);

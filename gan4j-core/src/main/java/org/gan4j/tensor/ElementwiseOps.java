@@ -18,7 +18,7 @@ final class ElementwiseOps {
 
     static Tensor unaryKernel(Tensor x, UnaryOp op, float p) {
         Tensor out = output(x.backend, x.shape);
-        x.backend.unary(op, p, x.storage(), out.storage, x.numel());
+        x.kernels().unary(op, p, x.storage(), out.storage, x.numel());
         return out;
     }
 
@@ -26,7 +26,7 @@ final class ElementwiseOps {
         a.requireSameBackend(name, b);
         int[] s = broadcastShape(name, a.shape, b.shape);
         Tensor out = output(a.backend, s);
-        a.backend.binary(op, a.storage(), broadcastStrides(a.shape, s), b.storage(), broadcastStrides(b.shape, s), out.storage, s);
+        a.kernels().binary(op, a.storage(), broadcastStrides(a.shape, s), b.storage(), broadcastStrides(b.shape, s), out.storage, s);
         return out;
     }
 
@@ -76,7 +76,7 @@ final class ElementwiseOps {
     static Tensor where(Tensor cond, Tensor a, Tensor b) {
         int[] s = broadcastShape("where", broadcastShape("where", cond.shape, a.shape), b.shape);
         Tensor out = empty(a.backend, s);
-        a.backend.where(cond.storage(), broadcastStrides(cond.shape, s), a.storage(), broadcastStrides(a.shape, s),
+        a.kernels().where(cond.storage(), broadcastStrides(cond.shape, s), a.storage(), broadcastStrides(a.shape, s),
                 b.storage(), broadcastStrides(b.shape, s), out.storage, s);
         return record(out, "where", (i, g) -> i == 0
                 ? Tensor.where(cond, g, zero(g)).sumTo(a.shape)
@@ -132,7 +132,7 @@ final class ElementwiseOps {
     /** The gradient passes where min ≤ x ≤ max, as in PyTorch. */
     static Tensor clamp(Tensor x, float min, float max) {
         Tensor out = unaryKernel(x, UnaryOp.MAX_SCALAR, min);
-        x.backend.unary(UnaryOp.MIN_SCALAR, max, out.storage, out.storage, out.numel());
+        x.kernels().unary(UnaryOp.MIN_SCALAR, max, out.storage, out.storage, out.numel());
         return record(out, "clamp", (i, g) -> Tensor.where(x.lt(min).add(x.gt(max)), zero(g), g), x);
     }
 
@@ -149,7 +149,7 @@ final class ElementwiseOps {
     /** g times leaky ReLU's step at x, in one pass; linear in g (the step is constant where it has a derivative). */
     static Tensor leakyReluGrad(Tensor g, Tensor x, float slope) {
         Tensor out = output(g.backend, g.shape);
-        g.backend.leakyReluGrad(slope, g.storage(), x.storage(), out.storage, g.numel());
+        g.kernels().leakyReluGrad(slope, g.storage(), x.storage(), out.storage, g.numel());
         return record(out, "leakyReluGrad", (i, gg) -> leakyReluGrad(gg, x, slope), g);
     }
 

@@ -41,7 +41,7 @@ final class MatrixOps {
         int batch = d[0], m = d[1], n = d[2], k = d[3];
         boolean reduce = sumBatch && batch > 1;
         Tensor out = output(a.backend, new int[] {reduce ? 1 : batch, m, n});   // beta 0: C is not read
-        a.backend.gemm(transA, transB, m, n, k, 1f,
+        a.kernels().gemm(transA, transB, m, n, k, 1f,
                 a.storage(), a.shape[2], a.shape[0] == 1 ? 0 : a.shape[1] * a.shape[2],
                 b.storage(), b.shape[2], b.shape[0] == 1 ? 0 : b.shape[1] * b.shape[2],
                 0f, out.storage, n, reduce ? 0 : m * n, batch);
@@ -69,7 +69,7 @@ final class MatrixOps {
         }
         if (bias != null) a.requireSameBackend("bmmBiasActivation", bias);
         Tensor out = output(a.backend, shape.clone());
-        a.backend.gemmBiasActivation(transA, transB, m, n, k,
+        a.kernels().gemmBiasActivation(transA, transB, m, n, k,
                 a.storage(), a.shape[2], a.shape[0] == 1 ? 0 : a.shape[1] * a.shape[2],
                 b.storage(), b.shape[2], b.shape[0] == 1 ? 0 : b.shape[1] * b.shape[2],
                 out.storage, batch, bias == null ? null : bias.storage(), perRow, activation, slope);
@@ -119,7 +119,7 @@ final class MatrixOps {
             throw new IllegalArgumentException("unfold: input " + shapeString(x.shape) + " does not match geometry " + g);
         }
         Tensor out = output(x.backend, new int[] {g.n(), g.patchSize(), g.outputPixels()});
-        x.backend.im2col(x.storage(), out.storage, g);
+        x.kernels().im2col(x.storage(), out.storage, g);
         return record(out, "unfold", (i, grad) -> grad.fold(g), x);
     }
 
@@ -129,7 +129,7 @@ final class MatrixOps {
             throw new IllegalArgumentException("fold: input " + shapeString(x.shape) + " does not match geometry " + g);
         }
         Tensor out = output(x.backend, new int[] {g.n(), g.c(), g.h(), g.w()});
-        x.backend.col2im(x.storage(), out.storage, g);
+        x.kernels().col2im(x.storage(), out.storage, g);
         return record(out, "fold", (i, grad) -> grad.unfold(g), x);
     }
 }

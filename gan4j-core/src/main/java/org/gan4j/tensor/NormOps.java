@@ -23,7 +23,7 @@ final class NormOps {
     static Tensor[] channelMoments(Tensor x) {
         requireChannels("channelMoments", x.shape);
         Tensor mean = output(x.backend, new int[] {x.shape[1]}), var = output(x.backend, new int[] {x.shape[1]});
-        x.backend.channelMoments(x.storage(), x.shape[0], x.shape[1], innerSize(x.shape), mean.storage, var.storage);
+        x.kernels().channelMoments(x.storage(), x.shape[0], x.shape[1], innerSize(x.shape), mean.storage, var.storage);
         return new Tensor[] {mean, var};
     }
 
@@ -48,7 +48,7 @@ final class NormOps {
             shift = bias == null ? empty(be, channel) : bias;
         }
         Tensor out = output(be, x.shape);
-        be.channelAffine(x.storage(), mean.storage(), scale.storage, shift.storage(), null, null, outer, c, inner, out.storage);
+        x.kernels().channelAffine(x.storage(), mean.storage(), scale.storage, shift.storage(), null, null, outer, c, inner, out.storage);
 
         Tensor[] inputs = Arrays.stream(new Tensor[] {x, weight, bias}).filter(t -> t != null).toArray(Tensor[]::new);
         int weightAt = weight == null ? -1 : 1;
@@ -68,7 +68,7 @@ final class NormOps {
                     if (sumG == null) {
                         sumG = output(be, channel);
                         sumGX = output(be, channel);
-                        be.channelGradSums(g.storage(), x.storage(), mean.storage(), outer, c, inner, sumG.storage, sumGX.storage);
+                        x.kernels().channelGradSums(g.storage(), x.storage(), mean.storage(), outer, c, inner, sumG.storage, sumGX.storage);
                     }
                     grads[i] = input == 1 ? sumGX.mul(invStd)
                             : input == 2 ? sumG
@@ -87,7 +87,7 @@ final class NormOps {
         float n = (float) outer * inner;
         Tensor b = scale.mul(invStd).mul(invStd).mul(sumGX).mul(-1f / n), d = scale.mul(sumG).mul(-1f / n);
         Tensor grad = output(x.backend, x.shape);
-        x.backend.channelAffine(x.storage(), mean.storage(), b.storage, d.storage, g.storage(), scale.storage,
+        x.kernels().channelAffine(x.storage(), mean.storage(), b.storage, d.storage, g.storage(), scale.storage,
                 outer, c, inner, grad.storage);
         return grad;
     }

@@ -21,7 +21,7 @@ final class ReductionOps {
         int outer = numel(Arrays.copyOfRange(x.shape, 0, a));
         int inner = numel(Arrays.copyOfRange(x.shape, a + 1, x.shape.length));
         Tensor out = empty(x.backend, outShape);
-        x.backend.reduce(op, x.storage(), out.storage, outer, x.shape[a], inner);
+        x.kernels().reduce(op, x.storage(), out.storage, outer, x.shape[a], inner);
         return out;
     }
 

@@ -65,7 +65,7 @@ public final class Scope implements AutoCloseable {
         stack.pop();
         for (int i = 0; i < owned.size(); i++) {
             Storage storage = owned.get(i);
-            if (!storage.isKept() && !storage.isReleased()) owners.get(i).release(storage);
+            if (!storage.isKept() && !storage.isReleased()) Replay.kernels(owners.get(i)).release(storage);
         }
         owned.clear();
         owners.clear();

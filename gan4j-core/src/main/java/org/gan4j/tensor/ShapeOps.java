@@ -64,7 +64,7 @@ final class ShapeOps {
             inverse[a] = i;
         }
         Tensor out = empty(x.backend, outShape);
-        x.backend.copyStrided(x.storage(), 0, srcStrides, out.storage, 0, contiguousStrides(outShape), outShape);
+        x.kernels().copyStrided(x.storage(), 0, srcStrides, out.storage, 0, contiguousStrides(outShape), outShape);
         return record(out, "permute", (i, g) -> g.permute(inverse), x);
     }
 
@@ -83,7 +83,7 @@ final class ShapeOps {
             throw new IllegalArgumentException("expand: " + shapeString(x.shape) + " cannot expand to " + shapeString(target));
         }
         Tensor out = empty(x.backend, s);
-        x.backend.copyStrided(x.storage(), 0, broadcastStrides(x.shape, s), out.storage, 0, contiguousStrides(s), s);
+        x.kernels().copyStrided(x.storage(), 0, broadcastStrides(x.shape, s), out.storage, 0, contiguousStrides(s), s);
         return record(out, "expand", (i, g) -> g.sumTo(x.shape), x);
     }
 
@@ -113,7 +113,7 @@ final class ShapeOps {
             after[a] = shape[a] - start[a] - size[a];
         }
         Tensor out = empty(x.backend, size.clone());
-        x.backend.copyStrided(x.storage(), offset, strides, out.storage, 0, contiguousStrides(size), size);
+        x.kernels().copyStrided(x.storage(), offset, strides, out.storage, 0, contiguousStrides(size), size);
         return record(out, "crop", (i, g) -> g.pad(start, after, 0f), x);
     }
 
@@ -124,8 +124,8 @@ final class ShapeOps {
         int offset = 0;
         for (int a = 0; a < s.length; a++) offset += before[a] * strides[a];
         Tensor out = empty(x.backend, s);
-        if (value != 0f) x.backend.fill(out.storage, out.numel(), value);
-        x.backend.copyStrided(x.storage(), 0, contiguousStrides(x.shape), out.storage, offset, strides, x.shape);
+        if (value != 0f) x.kernels().fill(out.storage, out.numel(), value);
+        x.kernels().copyStrided(x.storage(), 0, contiguousStrides(x.shape), out.storage, offset, strides, x.shape);
         return record(out, "pad", (i, g) -> g.crop(before, x.shape), x);
     }
 
@@ -168,7 +168,7 @@ final class ShapeOps {
         int[] offsets = new int[parts.length];
         for (int k = 0, at = 0; k < parts.length; at += parts[k++].shape[a]) {
             offsets[k] = at;
-            first.backend.copyStrided(parts[k].storage(), 0, contiguousStrides(parts[k].shape), out.storage,
+            first.kernels().copyStrided(parts[k].storage(), 0, contiguousStrides(parts[k].shape), out.storage,
                     at * strides[a], strides, parts[k].shape);
         }
         return record(out, "concat", (i, g) -> g.slice(a, offsets[i], offsets[i] + parts[i].shape[a]), parts);
@@ -184,7 +184,7 @@ final class ShapeOps {
         int[] s = x.shape.clone();
         s[a] = index.length;
         Tensor out = empty(x.backend, s);
-        x.backend.indexSelect(x.storage(), out.storage, numel(Arrays.copyOf(x.shape, a)), x.shape[a],
+        x.kernels().indexSelect(x.storage(), out.storage, numel(Arrays.copyOf(x.shape, a)), x.shape[a],
                 numel(Arrays.copyOfRange(x.shape, a + 1, x.shape.length)), index);
         int length = x.shape[a];
         return record(out, "indexSelect", (i, g) -> g.indexAdd(a, index, length), x);
@@ -195,7 +195,7 @@ final class ShapeOps {
         int[] s = x.shape.clone();
         s[a] = length;
         Tensor out = empty(x.backend, s);
-        x.backend.indexAdd(x.storage(), out.storage, numel(Arrays.copyOf(x.shape, a)), length,
+        x.kernels().indexAdd(x.storage(), out.storage, numel(Arrays.copyOf(x.shape, a)), length,
                 numel(Arrays.copyOfRange(x.shape, a + 1, x.shape.length)), index);
         return record(out, "indexAdd", (i, g) -> g.indexSelect(a, index), x);
     }

@@ -43,7 +43,7 @@ public final class Tensor {
             throw new IllegalArgumentException("of: " + data.length + " values cannot fill shape " + shapeString(shape));
         }
         Backend b = Backends.defaultBackend();
-        Storage s = b.fromArray(data);
+        Storage s = Replay.kernels(b).fromArray(data);
         Scope.register(b, s);
         return new Tensor(b, s, shape.clone());
     }
@@ -62,7 +62,7 @@ public final class Tensor {
 
     public static Tensor full(float value, int... shape) {
         Tensor t = zeros(shape);
-        if (value != 0f) t.backend.fill(t.storage, t.numel(), value);
+        if (value != 0f) t.kernels().fill(t.storage, t.numel(), value);
         return t;
     }
 
@@ -72,7 +72,7 @@ public final class Tensor {
 
     public static Tensor onesLike(Tensor t) {
         Tensor o = empty(t.backend, t.shape);
-        t.backend.fill(o.storage, o.numel(), 1f);
+        t.kernels().fill(o.storage, o.numel(), 1f);
         return o;
     }
 
@@ -105,8 +105,12 @@ public final class Tensor {
     }
 
     private static Tensor random(Distribution dist, Rng rng, int[] shape) {
-        Tensor t = zeros(shape);
-        t.backend.random(dist, t.storage, t.numel(), rng.seed(), rng.stream(), rng.advance(t.numel()));
+        Tensor t = output(Backends.defaultBackend(), shape.clone());
+        Backend b = t.backend;
+        Storage s = t.storage;
+        int n = t.numel();
+        // the draw takes the generator's next counters, so a replayed step draws again rather than reusing them
+        Replay.live(() -> b.random(dist, s, n, rng.seed(), rng.stream(), rng.advance(n)));
         return t;
     }
 
@@ -122,7 +126,8 @@ public final class Tensor {
 
     private static Tensor allocated(Backend backend, int[] shape, boolean zeroed) {
         checkShape(shape);
-        Storage s = zeroed ? backend.allocate(numel(shape)) : backend.allocateUninitialized(numel(shape));
+        Backend kernels = Replay.kernels(backend);
+        Storage s = zeroed ? kernels.allocate(numel(shape)) : kernels.allocateUninitialized(numel(shape));
         Scope.register(backend, s);
         return new Tensor(backend, s, shape);
     }
@@ -132,7 +137,7 @@ public final class Tensor {
         if (numel(shape) != data.length) {
             throw new IllegalArgumentException("newTensor: " + data.length + " values cannot fill shape " + shapeString(shape));
         }
-        Storage s = backend.fromArray(data);
+        Storage s = kernels().fromArray(data);
         Scope.register(backend, s);
         return new Tensor(backend, s, shape.clone());
     }
@@ -140,7 +145,7 @@ public final class Tensor {
     /** A copy of this tensor's values on another backend (no graph). */
     public Tensor to(Backend target) {
         if (target == backend) return this;
-        Storage s = target.fromArray(toArray());
+        Storage s = Replay.kernels(target).fromArray(toArray());
         Scope.register(target, s);
         return new Tensor(target, s, shape.clone());
     }
@@ -168,6 +173,11 @@ public final class Tensor {
         return backend;
     }
 
+    /** The backend's kernels, as ops call them: through the recorder while a step is being recorded. */
+    Backend kernels() {
+        return Replay.kernels(backend);
+    }
+
     /** The memory, for kernels and fused fast paths; fails if its scope has closed. */
     public Storage storage() {
         storage.checkLive();
@@ -176,7 +186,7 @@ public final class Tensor {
 
     public float[] toArray() {
         float[] out = new float[numel()];
-        backend.read(storage(), out);
+        kernels().read(storage(), out);
         return out;
     }
 
@@ -207,7 +217,7 @@ public final class Tensor {
      */
     public boolean allFinite() {
         Tensor total = output(backend, SCALAR);
-        backend.reduce(ReduceOp.SUM, storage(), total.storage, 1, numel(), 1);
+        kernels().reduce(ReduceOp.SUM, storage(), total.storage, 1, numel(), 1);
         return Float.isFinite(total.item()) || nonFiniteCount() == 0;
     }
 
@@ -216,7 +226,7 @@ public final class Tensor {
         // kernels only: this runs inside every op when anomaly mode is on
         Tensor flags = ElementwiseOps.unaryKernel(this, UnaryOp.NON_FINITE, 0f);
         Tensor count = empty(backend, SCALAR);
-        backend.reduce(ReduceOp.SUM, flags.storage, count.storage, 1, numel(), 1);
+        kernels().reduce(ReduceOp.SUM, flags.storage, count.storage, 1, numel(), 1);
         return (long) count.item();
     }
 
@@ -258,7 +268,7 @@ public final class Tensor {
     /** The accumulated gradient of a leaf, or null before any backward pass reached it. */
     public Tensor grad() {
         if (gradZeroed) {
-            backend.fill(grad.storage(), grad.numel(), 0f);
+            kernels().fill(grad.storage(), grad.numel(), 0f);
             gradZeroed = false;
         }
         return grad;
@@ -315,7 +325,7 @@ public final class Tensor {
             grad.assign(g);
             gradZeroed = false;
         } else {
-            backend.binary(BinaryOp.ADD, grad.storage(), contiguousStrides(shape), g.storage(), contiguousStrides(shape),
+            kernels().binary(BinaryOp.ADD, grad.storage(), contiguousStrides(shape), g.storage(), contiguousStrides(shape),
                     grad.storage(), shape);
         }
     }
@@ -339,7 +349,7 @@ public final class Tensor {
     public Tensor assign(Tensor src) {
         Shapes.requireSameShape("assign", shape, src.shape);
         int[] strides = contiguousStrides(shape);
-        backend.copyStrided(src.storage(), 0, strides, storage(), 0, strides, shape);
+        kernels().copyStrided(src.storage(), 0, strides, storage(), 0, strides, shape);
         return this;
     }
 

@@ -3,6 +3,7 @@ package org.gan4j.gan;
 import java.util.Map;
 import org.gan4j.nn.BatchNorm;
 import org.gan4j.tensor.Autograd;
+import org.gan4j.tensor.Replay;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Scope;
 import org.gan4j.tensor.Tensor;
@@ -43,7 +44,7 @@ public final class Ema {
             average.namedParameters().forEach((name, avg) ->
                     avg.assign(avg.mul(decay).add(current.get(name).mul(1f - decay))));
         }
-        statisticsStale = true;
+        Replay.live(() -> statisticsStale = true);   // a replayed step marks them too
     }
 
     /** Restores a saved average; its BatchNorm statistics are estimated again before use (older checkpoints hold G's). */

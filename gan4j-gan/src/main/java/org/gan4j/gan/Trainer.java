@@ -1,9 +1,11 @@
 package org.gan4j.gan;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.gan4j.optim.Optimizer;
 import org.gan4j.tensor.Autograd;
+import org.gan4j.tensor.Replay;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Scope;
 import org.gan4j.tensor.Tensor;
@@ -32,6 +34,27 @@ public final class Trainer {
     private long step;
     /** What rollbacks have done to the learning rates (halved each time), applied on top of a schedule. */
     private float lrScale = 1f;
+    /** The last step's statistics, set as it ends (by a live action when it is replayed). */
+    private StepStats stats;
+    /** Steps are recorded and replayed (on by default); off, every step runs eagerly. */
+    private boolean replay = true;
+    private final Map<StepKind, Recorded> recorded = new HashMap<>();
+    private long replayedSteps;
+
+    /** What a replayed step's kernels depend on besides the values in memory. */
+    private record StepKind(String batchShape, boolean trainG, boolean regularize, boolean gTraining,
+                            boolean dTraining, long learningParameters) {
+    }
+
+    /** One kind of step: the batch memory its kernels read, and its recording (null until its second step). */
+    private static final class Recorded {
+        final Tensor batch;
+        Replay replay;
+
+        Recorded(Tensor batch) {
+            this.batch = batch;
+        }
+    }
 
     /**
      * @param emaCopy a second generator of G's architecture to hold the weight average, or null
@@ -54,16 +77,50 @@ public final class Trainer {
     /**
      * One D update on a real batch and, every {@code dSteps}-th call, one G update. Conditional
      * models draw their fakes with the real batch's classes.
+     *
+     * <p>Unless {@link #setReplay} turned it off, a step whose kind was seen before runs as a {@link Replay}
+     * of that kind's recorded kernels: the first step of a kind runs eagerly (it makes the gradients and the
+     * optimizers' state), the second is recorded as it runs, the others replay it, with the same bits. A kind is
+     * the batch's shape, whether G learns and R1/R2 apply, the networks' modes and which parameters learn; a
+     * step with per-step host work in its kernels (classes, augmentation, instance noise, a look-ahead, a γ
+     * schedule) always runs eagerly.
      */
     public StepStats step(Tensor real, int[] labels) {
-        Generator g = model.generator();
-        Discriminator d = model.discriminator();
-        int n = real.size(0);
-        int[] fakeLabels = model.conditional() ? labels : null;
         boolean trainG = (step + 1) % options.dSteps() == 0;
         // a schedule or a rollback drives the rates; otherwise they are the optimizers' own (a caller may set them)
         if (lrScale != 1f || !options.lrSchedule().equals("constant")) setLearningRates();
         step++;
+        if (!replay || !replayable(labels)) {
+            eager(real, labels, trainG);
+            return stats;
+        }
+        StepKind kind = new StepKind(Tensor.shapeString(real.shape()), trainG, step % options.regEvery() == 0,
+                model.generator().isTraining(), model.discriminator().isTraining(), learningParameters());
+        Recorded r = recorded.get(kind);
+        if (r == null) {
+            recorded.put(kind, new Recorded(Scope.outside(real::copy)));
+            eager(real, labels, trainG);
+        } else {
+            r.batch.assign(real);   // the memory the recorded kernels read
+            if (r.replay == null) {
+                r.replay = Replay.record(() -> eager(r.batch, null, trainG));
+                if (r.replay.failure() != null) r.replay.close();
+            } else if (r.replay.failure() == null) {
+                r.replay.run();
+                replayedSteps++;
+            } else {
+                eager(r.batch, null, trainG);
+            }
+        }
+        return stats;
+    }
+
+    /** The textbook algorithm, phase by phase, in a scope of its own; sets {@link #stats}. */
+    private void eager(Tensor real, int[] labels, boolean trainG) {
+        Generator g = model.generator();
+        Discriminator d = model.discriminator();
+        int n = real.size(0);
+        int[] fakeLabels = model.conditional() ? labels : null;
         try (Scope scope = Scope.open()) {
             // 1. z ~ N(0, 1); f = G(z)   (G's graph is only kept when G learns on this f)
             boolean freshNoise = options.gNoise().equals("fresh");
@@ -73,7 +130,7 @@ public final class Trainer {
             DiscriminatorStep ds = updateDiscriminator(real, fake.detach(), labels, fakeLabels);
             if (augmenter != null) augmenter.observe(ds.yReal(), n);
 
-            float lossG = Float.NaN;
+            Tensor lossG = null;
             if (trainG) {
                 // unrolled GAN (Metz et al. 2017): G answers the D of k more updates; D goes back afterwards
                 SavedDiscriminator beforeLookAhead = options.unrollSteps() > 0 ? lookAhead(real, labels, fakeLabels) : null;
@@ -86,21 +143,56 @@ public final class Trainer {
                     Tensor yFake = d.score(seen(fake), fakeLabels);
                     // a relativistic loss compares with D(x) too, judged by this same (updated) D: a constant for G
                     Tensor lg = loss.pairsRealWithFake() ? loss.generator(judge(real, labels), yFake) : loss.generator(yFake);
-                    lossG = finiteValue(lg, "G's loss");
+                    Replay.live(() -> finiteValue(lg, "G's loss"));
                     optG.zeroGrad();
                     lg.backward();
+                    lossG = lg;
                 } finally {
                     d.requiresGrad(true);
                 }
-                checkGradients(namedG, "generator");
+                Replay.live(() -> checkGradients(namedG, "generator"));
                 if (beforeLookAhead != null) beforeLookAhead.restore();
 
                 // 6. step only G's optimizer
                 optG.step();
                 if (ema != null) ema.update(g);
             }
-            return stats(ds, lossG);
+            setStats(ds, lossG);
         }
+    }
+
+    /**
+     * Whether this step's kernels can be recorded: its per-step values all reach them through live work
+     * (noise, learning rates, losses). Classes index an embedding, augmentation draws its transforms on the
+     * host, and instance noise, a look-ahead or a γ schedule change scalars inside the step.
+     */
+    private boolean replayable(int[] labels) {
+        boolean gammaChanges = !options.gammaSchedule().equals("constant") && (options.r1Gamma() > 0 || options.r2Gamma() > 0);
+        return labels == null && !model.conditional() && augmenter == null && options.instanceNoise() == 0
+                && options.unrollSteps() == 0 && !gammaChanges;
+    }
+
+    /** A fingerprint of which parameters learn: freezing a layer changes the kernels of a step. */
+    private long learningParameters() {
+        long h = 1;
+        for (Tensor p : namedG.values()) h = 31 * h + (p.requiresGrad() ? 1 : 0);
+        for (Tensor p : namedD.values()) h = 31 * h + (p.requiresGrad() ? 1 : 0);
+        return h;
+    }
+
+    /**
+     * Turns step replay on (the default) or off. Both give the same bits; off, every step builds its
+     * graph anew (for debugging, or for code that changes the step between calls in ways {@link #step} cannot see).
+     */
+    public void setReplay(boolean on) {
+        replay = on;
+        if (!on) forgetRecordings();
+    }
+
+    /** Drops every recording (their memory goes back to the pool): the next steps of each kind record anew. */
+    private void forgetRecordings() {
+        for (Recorded r : recorded.values()) if (r.replay != null) r.replay.close();
+        recorded.clear();
     }
 
     /** G(z) for a fresh z ~ N(0, 1); G's graph is kept only when G will learn from it. */
@@ -119,8 +211,8 @@ public final class Trainer {
         optD.setLearningRate((float) (options.optimizerD().lr() * f));
     }
 
-    /** D's loss (its value) and its outputs, for the step's statistics (unused after the look-ahead updates). */
-    private record DiscriminatorStep(float loss, Tensor yReal, Tensor yFake) {
+    /** D's loss and its outputs, for the step's statistics (unused after the look-ahead updates). */
+    private record DiscriminatorStep(Tensor loss, Tensor yReal, Tensor yFake) {
     }
 
     /** Phases 2 to 4: D judges the real batch and the (detached) fakes, and only D's optimizer steps. */
@@ -135,15 +227,15 @@ public final class Trainer {
         if (loss.needsGradientPenalty()) {
             lossD = lossD.add(GradientPenalty.wgan(critic(), real, fake, labels, rng).mul(options.gradientPenalty()));
         }
-        lossD = withGradientRegularization(lossD, real, fake, labels, fakeLabels);
-        float valueD = finiteValue(lossD, "D's loss");
+        Tensor regularized = withGradientRegularization(lossD, real, fake, labels, fakeLabels);
+        Replay.live(() -> finiteValue(regularized, "D's loss"));
 
         // 4. step only D's optimizer: it holds only D's parameters
         optD.zeroGrad();
-        lossD.backward();
-        checkGradients(namedD, "discriminator");
+        regularized.backward();
+        Replay.live(() -> checkGradients(namedD, "discriminator"));
         optD.step();
-        return new DiscriminatorStep(valueD, yReal, yFake);
+        return new DiscriminatorStep(regularized, yReal, yFake);
     }
 
     /**
@@ -213,12 +305,16 @@ public final class Trainer {
     }
 
     /**
-     * The step's losses and D's mean probabilities on the real and the fake batch (NaN for a loss
-     * of raw scores). A relativistic D judges pairs, not samples: there they are the chances that D
-     * ranks x above its fake, and the reverse.
+     * Sets {@link #stats}: the step's losses and D's mean probabilities on the real and the fake batch (NaN
+     * for a loss of raw scores). A relativistic D judges pairs, not samples: there they are the chances that
+     * D ranks x above its fake, and the reverse. The means are kernels; reading them back is live work.
      */
-    private StepStats stats(DiscriminatorStep ds, float lossG) {
-        if (!loss.hasProbabilities()) return new StepStats(step, ds.loss(), lossG, Float.NaN, Float.NaN);
+    private void setStats(DiscriminatorStep ds, Tensor lossG) {
+        if (!loss.hasProbabilities()) {
+            Replay.live(() -> stats = new StepStats(step, ds.loss().item(), value(lossG), Float.NaN, Float.NaN));
+            return;
+        }
+        Tensor pReal, pFake;
         try (var ng = Autograd.noGrad()) {
             Tensor real = ds.yReal(), fake = ds.yFake();
             if (loss.pairsRealWithFake()) {
@@ -226,12 +322,14 @@ public final class Trainer {
                 real = margin;
                 fake = margin.neg();
             }
-            return new StepStats(step, ds.loss(), lossG, meanProbability(real), meanProbability(fake));
+            pReal = real.sigmoid().meanAll();
+            pFake = fake.sigmoid().meanAll();
         }
+        Replay.live(() -> stats = new StepStats(step, ds.loss().item(), value(lossG), pReal.item(), pFake.item()));
     }
 
-    private static float meanProbability(Tensor logits) {
-        return logits.sigmoid().meanAll().item();
+    private static float value(Tensor lossOrNull) {
+        return lossOrNull == null ? Float.NaN : lossOrNull.item();
     }
 
     /** A loss's value, read back once: for the check and for the step's statistics. */
@@ -273,6 +371,7 @@ public final class Trainer {
 
     /** Restores what {@link #stateDict} saved (strictly: every name and shape must match). */
     public void loadStateDict(Map<String, Tensor> state, Map<String, String> metadata) {
+        forgetRecordings();   // they read the old noise generator and optimizer state
         model.generator().loadStateDict(part(state, "generator."), true);
         model.discriminator().loadStateDict(part(state, "discriminator."), true);
         if (ema != null) ema.loadStateDict(part(state, "ema."));
@@ -306,6 +405,11 @@ public final class Trainer {
 
     public long steps() {
         return step;
+    }
+
+    /** How many of the steps so far ran as replays of a recorded step. */
+    public long replayedSteps() {
+        return replayedSteps;
     }
 
     /** The generator to sample from: the weight average when there is one. */

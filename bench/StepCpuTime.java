@@ -1,8 +1,9 @@
 // Training images per CPU-second of one thread: the step of `gan4j bench`, timed by the thread's
 // CPU time, so that being descheduled on a shared machine does not count (other jobs still share
 // caches and memory bandwidth). Prints the median of 7 blocks and the heap allocated per step.
+// A third argument "eager" turns step replay off.
 //
-//   java --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "gan4j-cli/target/lib/*" bench/StepCpuTime.java dcgan28 64
+//   java --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "gan4j-cli/target/lib/*" bench/StepCpuTime.java dcgan28 64 [eager]
 import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -26,6 +27,8 @@ void main(String[] args) {
     GanModel m = Models.create(name, ModelOptions.defaults(), Rng.seeded(1));
     Generator g = m.generator();
     Trainer trainer = new Trainer(m, GanLoss.nonSaturating(), TrainOptions.defaults(), null, Rng.seeded(2));
+    boolean replay = !(args.length > 2 && args[2].equals("eager"));
+    trainer.setReplay(replay);
     int[] shape = new int[g.outputShape().length + 1];
     shape[0] = batch;
     System.arraycopy(g.outputShape(), 0, shape, 1, g.outputShape().length);
@@ -46,7 +49,7 @@ void main(String[] args) {
     }
     allocated = clock.getCurrentThreadAllocatedBytes() - allocated;
     Arrays.sort(rates);
-    System.out.printf("%s b%d: %.1f img per CPU-second (blocks %.1f to %.1f), %.2f MB allocated per step%n",
-            name, batch, rates[3], rates[0], rates[6], allocated / 1e6 / steps);
+    System.out.printf("%s b%d %s: %.1f img per CPU-second (blocks %.1f to %.1f), %.2f MB allocated per step%n",
+            name, batch, replay ? "replayed" : "eager", rates[3], rates[0], rates[6], allocated / 1e6 / steps);
     System.exit(0);
 }

@@ -70,6 +70,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--blocks", defaultValue = "7", description = "timed blocks; the median is reported (default: ${DEFAULT-VALUE})")
     int blocks;
 
+    @Option(names = "--no-replay", description = "time steps that build their graph anew instead of replaying the recorded kernels")
+    boolean noReplay;
+
     @Option(names = "--json", description = "one JSON object per line instead of a table")
     boolean json;
 
@@ -97,8 +100,8 @@ final class BenchCommand implements Callable<Integer> {
         String deviceName = Backends.defaultBackend().name();
         String cpu = cpuModel();
         if (!json) {
-            System.out.printf(Locale.ROOT, "device %s, %d threads, %s, Java %s; medians of %d blocks%n",
-                    deviceName, usedThreads, cpu, Runtime.version(), blocks);
+            System.out.printf(Locale.ROOT, "device %s, %d threads, %s, Java %s, steps %s; medians of %d blocks%n",
+                    deviceName, usedThreads, cpu, Runtime.version(), noReplay ? "built anew" : "replayed", blocks);
             System.out.printf(Locale.ROOT, "%-8s %6s %10s %10s %9s %14s%n", "model", "batch", "steps/s", "images/s", "GFLOP/s", "infer img/s");
         }
         for (String m : models) {
@@ -128,6 +131,7 @@ final class BenchCommand implements Callable<Integer> {
         long stepMacs = FlopCount.trainingStep(FlopCount.generator(m), FlopCount.discriminator(m));
         Generator g = m.generator();
         Trainer trainer = new Trainer(m, GanLoss.nonSaturating(), TrainOptions.defaults(), null, Rng.seeded(2));
+        trainer.setReplay(!noReplay);
         int[] shape = new int[g.outputShape().length + 1];
         shape[0] = batch;
         System.arraycopy(g.outputShape(), 0, shape, 1, g.outputShape().length);
@@ -178,6 +182,7 @@ final class BenchCommand implements Callable<Integer> {
         line.put("gflops", r.gflops());
         line.put("inference_images_per_s", r.inferenceImagesPerSecond());
         line.put("threads", usedThreads);
+        line.put("replay", !noReplay);
         line.put("device", deviceName);
         line.put("blocks", blocks);
         line.put("java", Runtime.version().toString());

@@ -201,6 +201,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "what G learns on: reuse (the fakes D has just judged) or fresh (a new noise batch) (default: ${DEFAULT-VALUE})")
     String gNoise;
 
+    @Option(names = "--no-replay",
+            description = "build every step's graph anew instead of replaying the recorded kernels of the steps before (the same bits, slower; for debugging)")
+    boolean noReplay;
+
     /** Where progress goes; a sweep gives each of its runs a log file. */
     PrintStream log = System.out;
 
@@ -208,7 +212,7 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** What may go with --resume: the run's length, and where and how it runs; everything else is the run's own. */
-    private static final Set<String> WITH_RESUME = Set.of("--resume", "--epochs", "--steps", "--device", "--dashboard", "--port", "--host");
+    private static final Set<String> WITH_RESUME = Set.of("--resume", "--epochs", "--steps", "--device", "--no-replay", "--dashboard", "--port", "--host");
 
     @Override
     public Integer call() {
@@ -218,12 +222,13 @@ final class TrainCommand implements Callable<Integer> {
                     .filter(name -> !WITH_RESUME.contains(name)).toList();
             if (!ignored.isEmpty()) {
                 throw new CliException("--resume continues the run with its own settings (" + new RunDirectory(resume).config() + "); "
-                        + String.join(", ", ignored) + " cannot change them (only --epochs or --steps, --device and --dashboard can)");
+                        + String.join(", ", ignored) + " cannot change them (only --epochs or --steps, --device, --no-replay and --dashboard can)");
             }
         }
         validate();
         Devices.select(device);   // after the flags are checked: a bad flag is named even where the device is missing
         GanRun run = builder().build();
+        run.trainer().setReplay(!noReplay);
         RunConfig config = run.config();
         log.println("run directory " + run.directory().root() + ": " + config.model() + " on " + run.data().describe() + ", "
                 + config.steps() + " steps of batch " + config.batchSize());

@@ -90,8 +90,8 @@ public final class Trainer {
         // a schedule or a rollback drives the rates; otherwise they are the optimizers' own (a caller may set them)
         if (lrScale != 1f || !options.lrSchedule().equals("constant")) setLearningRates();
         step++;
-        if (!replay || !replayable(labels)) {
-            eager(real, labels, trainG);
+        if (!replay || !replayable()) {
+            phases(real, labels, trainG);
             return stats;
         }
         StepKind kind = new StepKind(Tensor.shapeString(real.shape()), trainG, step % options.regEvery() == 0,
@@ -99,24 +99,24 @@ public final class Trainer {
         Recorded r = recorded.get(kind);
         if (r == null) {
             recorded.put(kind, new Recorded(Scope.outside(real::copy)));
-            eager(real, labels, trainG);
+            phases(real, labels, trainG);
         } else {
             r.batch.assign(real);   // the memory the recorded kernels read
             if (r.replay == null) {
-                r.replay = Replay.record(() -> eager(r.batch, null, trainG));
+                r.replay = Replay.record(() -> phases(r.batch, labels, trainG));
                 if (r.replay.failure() != null) r.replay.close();
             } else if (r.replay.failure() == null) {
                 r.replay.run();
                 replayedSteps++;
             } else {
-                eager(r.batch, null, trainG);
+                phases(r.batch, labels, trainG);
             }
         }
         return stats;
     }
 
     /** The textbook algorithm, phase by phase, in a scope of its own; sets {@link #stats}. */
-    private void eager(Tensor real, int[] labels, boolean trainG) {
+    private void phases(Tensor real, int[] labels, boolean trainG) {
         Generator g = model.generator();
         Discriminator d = model.discriminator();
         int n = real.size(0);
@@ -163,13 +163,13 @@ public final class Trainer {
 
     /**
      * Whether this step's kernels can be recorded: its per-step values all reach them through live work
-     * (noise, learning rates, losses). Classes index an embedding, augmentation draws its transforms on the
-     * host, and instance noise, a look-ahead or a γ schedule change scalars inside the step.
+     * (noise, learning rates, losses). A conditional model's classes index an embedding (an unconditional one
+     * ignores them), augmentation draws its transforms on the host, and instance noise, a look-ahead or a γ
+     * schedule change scalars inside the step.
      */
-    private boolean replayable(int[] labels) {
+    private boolean replayable() {
         boolean gammaChanges = !options.gammaSchedule().equals("constant") && (options.r1Gamma() > 0 || options.r2Gamma() > 0);
-        return labels == null && !model.conditional() && augmenter == null && options.instanceNoise() == 0
-                && options.unrollSteps() == 0 && !gammaChanges;
+        return !model.conditional() && augmenter == null && options.instanceNoise() == 0 && options.unrollSteps() == 0 && !gammaChanges;
     }
 
     /** A fingerprint of which parameters learn: freezing a layer changes the kernels of a step. */
@@ -332,7 +332,7 @@ public final class Trainer {
         return lossOrNull == null ? Float.NaN : lossOrNull.item();
     }
 
-    /** A loss's value, read back once: for the check and for the step's statistics. */
+    /** A loss's value, read back and checked. */
     private float finiteValue(Tensor loss, String what) {
         float value = loss.item();
         if (!Float.isFinite(value)) throw new DivergenceException(step, what + " is " + value);

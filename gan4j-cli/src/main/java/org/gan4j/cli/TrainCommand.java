@@ -202,7 +202,7 @@ final class TrainCommand implements Callable<Integer> {
     String gNoise;
 
     @Option(names = "--no-replay",
-            description = "build every step's graph anew instead of replaying the recorded kernels of the steps before (the same bits, slower; for debugging)")
+            description = "build every step's graph anew instead of replaying the recorded kernels of the steps before (the same bits; for debugging and comparison)")
     boolean noReplay;
 
     /** Where progress goes; a sweep gives each of its runs a log file. */

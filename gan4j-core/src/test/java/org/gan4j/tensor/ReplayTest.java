@@ -60,14 +60,25 @@ class ReplayTest {
         for (int i = 0; i < sa.size(); i++) assertArrayEquals(sa.get(i), sb.get(i), "state tensor " + i);
     }
 
+    private static final Tensor TARGET = Tensor.rand(Rng.seeded(5), 8, 4);
+
+    /** A learner after {@code steps} eager steps. */
+    private static Learner trainedEagerly(int steps) {
+        Learner l = new Learner();
+        for (int i = 0; i < steps; i++) l.step(TARGET);
+        return l;
+    }
+
+    /** Takes one eager step (it makes the optimizer's state), then records the second. */
+    private static Replay recordSecondStep(Learner l) {
+        l.step(TARGET);
+        return Replay.record(() -> l.step(TARGET));
+    }
+
     @Test
     void aReplayedStepGivesTheEagerBitsWithFreshNoiseAndTheOptimizersNewScalars() {
-        Tensor target = Tensor.rand(Rng.seeded(5), 8, 4);
-        Learner eager = new Learner(), replayed = new Learner();
-        for (int i = 0; i < 6; i++) eager.step(target);
-
-        replayed.step(target);
-        try (Replay step = Replay.record(() -> replayed.step(target))) {
+        Learner eager = trainedEagerly(6), replayed = new Learner();
+        try (Replay step = recordSecondStep(replayed)) {
             assertNull(step.failure());
             for (int i = 0; i < 4; i++) step.run();
         }
@@ -78,11 +89,8 @@ class ReplayTest {
 
     @Test
     void memoryTheRecordingKeepsIsGivenToNothingElse() {
-        Tensor target = Tensor.rand(Rng.seeded(5), 8, 4);
-        Learner eager = new Learner(), replayed = new Learner();
-        for (int i = 0; i < 3; i++) eager.step(target);
-        replayed.step(target);
-        try (Replay step = Replay.record(() -> replayed.step(target))) {
+        Learner eager = trainedEagerly(3), replayed = new Learner();
+        try (Replay step = recordSecondStep(replayed)) {
             // the step's scope has closed: had its memory gone to the pool, these would take it
             List<Tensor> others = new ArrayList<>();
             for (int i = 0; i < 40; i++) others.add(Tensor.full(7f, 8, 16));

@@ -30,7 +30,9 @@ import java.util.concurrent.Executors;
 import org.gan4j.tensor.BackendUnavailableException;
 import org.gan4j.tensor.BinaryOp;
 import org.gan4j.tensor.ReduceOp;
+import org.gan4j.tensor.Replay;
 import org.gan4j.tensor.Storage;
+import org.gan4j.tensor.Tensor;
 import org.gan4j.tensor.UnaryOp;
 import org.gan4j.tensor.cpu.CpuBackend;
 import org.junit.jupiter.api.BeforeAll;
@@ -259,6 +261,20 @@ class FakeCudaTest {
             graph.replay();
         }
         assertEquals(graphs + 2, counter("libcuda.so.1", "fake_graph_launches"));
+    }
+
+    @Test
+    void aReplayedStepLaunchesTheRecordedKernelsAgain() throws Throwable {
+        CudaBackend gpu = start(good);
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 4).to(gpu);
+        int before = counter("libcuda.so.1", "fake_launches");
+        try (Replay step = Replay.record(() -> x.add(1f).mul(2f).exp())) {
+            int recorded = counter("libcuda.so.1", "fake_launches") - before;
+            assertTrue(recorded >= 3, "the step launched its kernels as it was recorded: " + recorded);
+            step.run();
+            step.run();
+            assertEquals(before + 3 * recorded, counter("libcuda.so.1", "fake_launches"), "each replay launches them again");
+        }
     }
 
     @Test

@@ -22,7 +22,8 @@ import java.util.Map;
  * <p>What changes from step to step must not be frozen into a kernel's arguments, so that work is
  * done through {@link #live}: it runs in its place at every replay, as Java code. A noise draw takes
  * the generator's next counters, an optimizer computes this step's learning rate and bias corrections,
- * a loss is read back and checked. A value read back anywhere else could steer the step by the
+ * a loss is read back and checked (a live action reads fields and arrays as they are when it runs, so it
+ * should hold the very tensors it reads). A value read back anywhere else could steer the step by the
  * recorded value, so such a read marks the recording unusable ({@link #failure}). Values that the
  * host writes into new tensors inside the body ({@code Tensor.of}) are taken as constants.
  */

@@ -124,10 +124,19 @@ class ReplayTest {
         assertThrows(ArithmeticException.class, () -> Replay.record(() -> {
             throw new ArithmeticException("diverged");
         }));
-        // nothing is left recording on this thread: a read now is an ordinary read
-        assertEquals(x.sumAll().item(), x.sumAll().item());
+        // nothing is left recording on this thread: a new recording may start
+        Replay.record(() -> x.mul(3f)).close();
         assertThrows(IllegalStateException.class, () -> Replay.record(() -> Replay.record(() -> { })),
                 "recordings do not nest");
+    }
+
+    @Test
+    void aKernelWithPerStepArgumentsIssuedOutsideLiveMakesTheRecordingUnusable() {
+        Tensor t = Tensor.zeros(4);
+        Replay step = Replay.record(() -> Replay.kernels(t.backend()).random(Distribution.NORMAL, t.storage(), 4, 1, 0, 0));
+        assertNotNull(step.failure());
+        assertTrue(step.failure().contains("random"), step.failure());
+        step.close();
     }
 
     @Test

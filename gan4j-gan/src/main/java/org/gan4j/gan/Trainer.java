@@ -100,16 +100,16 @@ public final class Trainer {
         if (r == null) {
             recorded.put(kind, new Recorded(Scope.outside(real::copy)));
             phases(real, labels, trainG);
+        } else if (r.replay != null && r.replay.failure() != null) {
+            phases(real, labels, trainG);   // the step read values back as it was recorded: it runs eagerly
         } else {
             r.batch.assign(real);   // the memory the recorded kernels read
             if (r.replay == null) {
                 r.replay = Replay.record(() -> phases(r.batch, labels, trainG));
                 if (r.replay.failure() != null) r.replay.close();
-            } else if (r.replay.failure() == null) {
+            } else {
                 r.replay.run();
                 replayedSteps++;
-            } else {
-                phases(r.batch, labels, trainG);
             }
         }
         return stats;

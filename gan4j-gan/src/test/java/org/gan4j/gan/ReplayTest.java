@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.gan4j.optim.OptimizerSpec;
+import org.gan4j.tensor.Autograd;
 import org.gan4j.tensor.Rng;
 import org.gan4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,17 @@ class ReplayTest {
     void spectralNormMinibatchStdAndARelativisticLoss() {
         ModelOptions m = SMALL_MLP.withCountermeasures(Countermeasures.none().withSpectralNorm(true).withMinibatchStd(true));
         assertReplayGivesTheEagerBits(() -> trainer("mlp", m, GanLoss.relativisticPairing(), TrainOptions.defaults(), false), DIGITS, 6);
+    }
+
+    @Test
+    void aStepThatReadsValuesBackWhileRecordedRunsEagerly() {
+        Autograd.setAnomalyMode(true);   // every op then reads its output back to check it
+        try {
+            assertReplayGivesTheEagerBits(() -> trainer("mlp", SMALL_MLP, GanLoss.nonSaturating(), TrainOptions.defaults(), false),
+                    DIGITS, 0);
+        } finally {
+            Autograd.setAnomalyMode(false);
+        }
     }
 
     @Test

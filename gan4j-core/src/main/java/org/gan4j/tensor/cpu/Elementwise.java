@@ -49,28 +49,28 @@ final class Elementwise {
     }
 
     private static int neg(float[] x, float[] out, int i, int bound) {
-        for (; i < bound; i += S.length()) va(x, i).neg().intoArray(out, i);
+        for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, i).neg().intoArray(out, i);
         return i;
     }
 
     private static int abs(float[] x, float[] out, int i, int bound) {
-        for (; i < bound; i += S.length()) va(x, i).abs().intoArray(out, i);
+        for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, i).abs().intoArray(out, i);
         return i;
     }
 
     private static int maxScalar(float[] x, float p, float[] out, int i, int bound) {
-        for (; i < bound; i += S.length()) va(x, i).max(p).intoArray(out, i);
+        for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, i).max(p).intoArray(out, i);
         return i;
     }
 
     private static int minScalar(float[] x, float p, float[] out, int i, int bound) {
-        for (; i < bound; i += S.length()) va(x, i).min(p).intoArray(out, i);
+        for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, i).min(p).intoArray(out, i);
         return i;
     }
 
     private static int leakyRelu(float[] x, float slope, float[] out, int i, int bound) {
         for (; i < bound; i += S.length()) {
-            FloatVector v = va(x, i);
+            FloatVector v = FloatVector.fromArray(S, x, i);
             v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, i);
         }
         return i;
@@ -78,7 +78,9 @@ final class Elementwise {
 
     private static int leakyStep(float[] x, float slope, float[] out, int i, int bound) {
         FloatVector s = FloatVector.broadcast(S, slope);
-        for (; i < bound; i += S.length()) s.blend(1f, va(x, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        for (; i < bound; i += S.length()) {
+            s.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        }
         return i;
     }
 
@@ -86,24 +88,30 @@ final class Elementwise {
     static void leakyReluGrad(float slope, float[] g, float[] x, float[] out, int from, int to) {
         int i = from, bound = from + S.loopBound(to - from);
         for (; i < bound; i += S.length()) {
-            FloatVector v = va(g, i);
-            v.mul(slope).blend(v, va(x, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
+            FloatVector v = FloatVector.fromArray(S, g, i);
+            v.mul(slope).blend(v, FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f)).intoArray(out, i);
         }
         for (; i < to; i++) out[i] = x[i] > 0 ? g[i] : g[i] * slope;
     }
 
     private static int greater(float[] x, float p, float[] out, int i, int bound) {
-        for (; i < bound; i += S.length()) ZERO.blend(1f, va(x, i).compare(VectorOperators.GT, p)).intoArray(out, i);
+        for (; i < bound; i += S.length()) {
+            ZERO.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, p)).intoArray(out, i);
+        }
         return i;
     }
 
     private static int less(float[] x, float p, float[] out, int i, int bound) {
-        for (; i < bound; i += S.length()) ZERO.blend(1f, va(x, i).compare(VectorOperators.LT, p)).intoArray(out, i);
+        for (; i < bound; i += S.length()) {
+            ZERO.blend(1f, FloatVector.fromArray(S, x, i).compare(VectorOperators.LT, p)).intoArray(out, i);
+        }
         return i;
     }
 
     private static int nonFinite(float[] x, float[] out, int i, int bound) {
-        for (; i < bound; i += S.length()) ZERO.blend(1f, va(x, i).test(VectorOperators.IS_FINITE).not()).intoArray(out, i);
+        for (; i < bound; i += S.length()) {
+            ZERO.blend(1f, FloatVector.fromArray(S, x, i).test(VectorOperators.IS_FINITE).not()).intoArray(out, i);
+        }
         return i;
     }
 
@@ -208,37 +216,49 @@ final class Elementwise {
 
     private static int plus(float[] a, int ai, float[] b, int bi, float[] out, int o, int bound) {
         int i = 0;
-        for (; i < bound; i += S.length()) va(a, ai + i).add(va(b, bi + i)).intoArray(out, o + i);
+        for (; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, a, ai + i).add(FloatVector.fromArray(S, b, bi + i)).intoArray(out, o + i);
+        }
         return i;
     }
 
     private static int minus(float[] a, int ai, float[] b, int bi, float[] out, int o, int bound) {
         int i = 0;
-        for (; i < bound; i += S.length()) va(a, ai + i).sub(va(b, bi + i)).intoArray(out, o + i);
+        for (; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, a, ai + i).sub(FloatVector.fromArray(S, b, bi + i)).intoArray(out, o + i);
+        }
         return i;
     }
 
     private static int times(float[] a, int ai, float[] b, int bi, float[] out, int o, int bound) {
         int i = 0;
-        for (; i < bound; i += S.length()) va(a, ai + i).mul(va(b, bi + i)).intoArray(out, o + i);
+        for (; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, a, ai + i).mul(FloatVector.fromArray(S, b, bi + i)).intoArray(out, o + i);
+        }
         return i;
     }
 
     private static int over(float[] a, int ai, float[] b, int bi, float[] out, int o, int bound) {
         int i = 0;
-        for (; i < bound; i += S.length()) va(a, ai + i).div(va(b, bi + i)).intoArray(out, o + i);
+        for (; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, a, ai + i).div(FloatVector.fromArray(S, b, bi + i)).intoArray(out, o + i);
+        }
         return i;
     }
 
     private static int max(float[] a, int ai, float[] b, int bi, float[] out, int o, int bound) {
         int i = 0;
-        for (; i < bound; i += S.length()) va(a, ai + i).max(va(b, bi + i)).intoArray(out, o + i);
+        for (; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, a, ai + i).max(FloatVector.fromArray(S, b, bi + i)).intoArray(out, o + i);
+        }
         return i;
     }
 
     private static int min(float[] a, int ai, float[] b, int bi, float[] out, int o, int bound) {
         int i = 0;
-        for (; i < bound; i += S.length()) va(a, ai + i).min(va(b, bi + i)).intoArray(out, o + i);
+        for (; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, a, ai + i).min(FloatVector.fromArray(S, b, bi + i)).intoArray(out, o + i);
+        }
         return i;
     }
 
@@ -263,38 +283,34 @@ final class Elementwise {
 
     private static int plusScalar(float[] x, int xi, float s, float[] out, int o, int len) {
         int i = 0, bound = S.loopBound(len);
-        for (; i < bound; i += S.length()) va(x, xi + i).add(s).intoArray(out, o + i);
+        for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, xi + i).add(s).intoArray(out, o + i);
         return i;
     }
 
     private static int timesScalar(float[] x, int xi, float s, float[] out, int o, int len) {
         int i = 0, bound = S.loopBound(len);
-        for (; i < bound; i += S.length()) va(x, xi + i).mul(s).intoArray(out, o + i);
+        for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, xi + i).mul(s).intoArray(out, o + i);
         return i;
     }
 
     private static int overScalar(float[] x, int xi, float s, float[] out, int o, int len) {
         int i = 0, bound = S.loopBound(len);
-        for (; i < bound; i += S.length()) va(x, xi + i).div(s).intoArray(out, o + i);
+        for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, xi + i).div(s).intoArray(out, o + i);
         return i;
     }
 
     private static int scalarMinus(float s, float[] x, int xi, float[] out, int o, int len) {
         FloatVector sv = FloatVector.broadcast(S, s);
         int i = 0, bound = S.loopBound(len);
-        for (; i < bound; i += S.length()) sv.sub(va(x, xi + i)).intoArray(out, o + i);
+        for (; i < bound; i += S.length()) sv.sub(FloatVector.fromArray(S, x, xi + i)).intoArray(out, o + i);
         return i;
     }
 
     private static int scalarOver(float s, float[] x, int xi, float[] out, int o, int len) {
         FloatVector sv = FloatVector.broadcast(S, s);
         int i = 0, bound = S.loopBound(len);
-        for (; i < bound; i += S.length()) sv.div(va(x, xi + i)).intoArray(out, o + i);
+        for (; i < bound; i += S.length()) sv.div(FloatVector.fromArray(S, x, xi + i)).intoArray(out, o + i);
         return i;
-    }
-
-    private static FloatVector va(float[] x, int at) {
-        return FloatVector.fromArray(S, x, at);
     }
 
     /** {@code out[o + i·os] = cond[ci + i·cs] != 0 ? a[ai + i·as] : b[bi + i·bs]} for i &lt; len. */

@@ -140,14 +140,22 @@ final class Gemm {
             return fold == Fold.COLUMNS ? j / n * strideC + j % n : j;
         }
 
-        /** A full tile into C, rows at rowOff[ir + r] + colBase. */
+        /**
+         * A full tile into C, rows at rowOff[ir + r] + colBase. Writing and adding are separate
+         * loops: a vector that one branch reassigns can reach compiled code boxed.
+         */
         private void storeRows(float[] tile, int[] rowOff, int ir, int colBase, boolean overwrite) {
-            for (int r = 0; r < MR; r++) {
-                int at = rowOff[ir + r] + colBase;
-                for (int v = 0; v < NR; v += VL) {
-                    FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
-                    if (!overwrite) t = t.add(FloatVector.fromArray(S, c, at + v));
-                    t.intoArray(c, at + v);
+            if (overwrite) {
+                for (int r = 0; r < MR; r++) {
+                    int at = rowOff[ir + r] + colBase;
+                    for (int v = 0; v < NR; v += VL) FloatVector.fromArray(S, tile, r * NR + v).intoArray(c, at + v);
+                }
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    int at = rowOff[ir + r] + colBase;
+                    for (int v = 0; v < NR; v += VL) {
+                        FloatVector.fromArray(S, tile, r * NR + v).add(FloatVector.fromArray(S, c, at + v)).intoArray(c, at + v);
+                    }
                 }
             }
         }
@@ -279,16 +287,17 @@ final class Gemm {
                         int e = img + (fold == Fold.DEPTH ? p / k : 0), pl = fold == Fold.DEPTH ? p % k : p;
                         int len = fold == Fold.DEPTH ? Math.min(end - p, k - pl) : end - p;
                         int d = base + (p - p0) * NR + q0;
-                        if (transB && span == NR && VL == 16) {
-                            for (int g = 0; g < NR; g += VL) {
+                        if (transB) {
+                            // op(B)'s columns are rows in memory: whole groups of VL transposed in registers
+                            // (a run of 16 columns, as a weight gradient's 4×4 patches, too), the rest a few
+                            // of their elements at a time, so the lines written stay in cache while every column is visited
+                            int grouped = VL == 16 ? span / VL * VL : 0;
+                            for (int g = 0; g < grouped; g += VL) {
                                 packTransposed16(b, e * strideB + (j + g) * ldb + pl, ldb, len, dst, d + g);
                             }
-                        } else if (transB) {
-                            // op(B)'s columns are rows in memory: a few of their elements at a time,
-                            // so the lines written stay in cache while every column is visited
-                            for (int t0 = 0; t0 < len; t0 += TRANSPOSE_RUN) {
+                            for (int t0 = 0; t0 < len && grouped < span; t0 += TRANSPOSE_RUN) {
                                 int t1 = Math.min(len, t0 + TRANSPOSE_RUN);
-                                for (int q = 0; q < span; q++) {
+                                for (int q = grouped; q < span; q++) {
                                     int src = e * strideB + (j + q) * ldb + pl;
                                     for (int t = t0; t < t1; t++) dst[d + t * NR + q] = b[src + t];
                                 }

@@ -46,27 +46,27 @@ final class Tanh {
         return Math.abs(x) < SMALL || x != x ? small : x < 0 ? -large : large;
     }
 
-    /** A constant in every lane (the compiler folds these). */
-    private static FloatVector v(float c) {
-        return FloatVector.broadcast(S, c);
-    }
-
     /** {@code out[j] = tanh(x[j])} for j in [i, bound), bound − i a multiple of the vector length; returns bound. */
     static int run(float[] x, float[] out, int i, int bound) {
         for (; i < bound; i += S.length()) {
+            // constants made in the loop body: a vector made before the loop can reach compiled code boxed
+            FloatVector t2 = FloatVector.broadcast(S, T2), t3 = FloatVector.broadcast(S, T3), t4 = FloatVector.broadcast(S, T4);
+            FloatVector e2 = FloatVector.broadcast(S, E2), e3 = FloatVector.broadcast(S, E3), e4 = FloatVector.broadcast(S, E4),
+                    e5 = FloatVector.broadcast(S, E5);
+            FloatVector ln2Hi = FloatVector.broadcast(S, -LN2_HI), ln2Lo = FloatVector.broadcast(S, -LN2_LO);
             FloatVector v = FloatVector.fromArray(S, x, i);
             FloatVector abs = v.abs(), a = abs.min(CAP);
             FloatVector z = v.mul(v);
-            FloatVector p = z.fma(T0, T1).fma(z, v(T2)).fma(z, v(T3)).fma(z, v(T4));
+            FloatVector p = z.fma(T0, T1).fma(z, t2).fma(z, t3).fma(z, t4);
             FloatVector small = p.mul(z).fma(v, v);
             FloatVector y = a.add(a);
             IntVector n = (IntVector) y.fma(LOG2E, 0.5f).convert(VectorOperators.F2I, 0);
             FloatVector nf = (FloatVector) n.convert(VectorOperators.I2F, 0);
-            FloatVector r = nf.fma(v(-LN2_LO), nf.fma(v(-LN2_HI), y));
-            FloatVector q = r.fma(E0, E1).fma(r, v(E2)).fma(r, v(E3)).fma(r, v(E4)).fma(r, v(E5));
+            FloatVector r = nf.fma(ln2Lo, nf.fma(ln2Hi, y));
+            FloatVector q = r.fma(E0, E1).fma(r, e2).fma(r, e3).fma(r, e4).fma(r, e5);
             FloatVector scale = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector e = q.fma(r.mul(r), r).add(1f).mul(scale);
-            FloatVector large = v(2f).div(e.add(1f)).neg().add(1f);
+            FloatVector large = FloatVector.broadcast(S, 2f).div(e.add(1f)).neg().add(1f);
             VectorMask<Float> useSmall = abs.compare(VectorOperators.LT, SMALL).or(v.test(VectorOperators.IS_NAN));
             large = large.blend(large.neg(), v.compare(VectorOperators.LT, 0f));
             large.blend(small, useSmall).blend(v, v.compare(VectorOperators.EQ, 0f)).intoArray(out, i);

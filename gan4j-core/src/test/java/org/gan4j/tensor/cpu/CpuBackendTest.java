@@ -230,6 +230,8 @@ class CpuBackendTest {
         checkGemm(r, false, true, 130, 20, 40, 1, 0.5f, 9, false, true, false, CPU);
         // a transposed B packed in whole register blocks, with depth runs that end inside one (a weight gradient)
         checkGemm(r, false, true, 64, 200, 49, 1, 0, 6, false, false, true, CPU);
+        // ... and slivers narrower than a register tile: 16 columns (4×4 patches of one channel), 48, and 16 + 1
+        for (int n : new int[] {16, 48, 17}) checkGemm(r, false, true, 64, n, 196, 1, 0, 5, false, false, true, CPU);
     }
 
     @Test
@@ -594,6 +596,8 @@ class CpuBackendTest {
         ConvGeometry.of(0, 2, 4, 4, 3, 3, 1, 1),
         ConvGeometry.of(4, 17, 14, 14, 4, 4, 2, 1),
         ConvGeometry.of(2, 3, 40, 36, 4, 4, 2, 1),    // image rows of three vector chunks
+        ConvGeometry.of(2, 2, 9, 70, 3, 3, 1, 1),     // rows of more than two vector chunks at stride 1
+        new ConvGeometry(1, 2, 9, 33, 1, 5, 1, 2, 0, 3, 9, 18),   // stride 2 across, wide padding
     };
 
     private static float[] refIm2col(float[] x, ConvGeometry g) {
@@ -639,7 +643,8 @@ class CpuBackendTest {
             Storage x = store(random(r, xSize));      // col2im zeroes it first
             CPU.col2im(store(cols), x, g);
             float[] got = load(x);
-            double[] expected = new double[xSize];
+            // each value's contributions added in float in the order of cols' rows: col2im's order, so the bits are fixed
+            float[] expected = new float[xSize];
             for (int img = 0; img < g.n(); img++) {
                 for (int row = 0; row < g.patchSize(); row++) {
                     int ci = row / (g.kh() * g.kw()), ki = row / g.kw() % g.kh(), kj = row % g.kw();
@@ -653,7 +658,7 @@ class CpuBackendTest {
                     }
                 }
             }
-            for (int i = 0; i < xSize; i++) assertClose(expected[i], got[i], 1e-6, 1e-6, g, " at ", i);
+            assertArrayEquals(expected, got, g.toString());
             // <im2col(y), cols> = <y, col2im(cols)>
             float[] y = random(r, xSize), unfolded = refIm2col(y, g);
             double left = 0, right = 0;

@@ -32,10 +32,11 @@ final class Gemm {
     private static final int TRANSPOSE_RUN = 16;
     /** Index vectors of {@link #packTransposed16}: for h = 8, 4, 2, 1 the lanes of the new rows i and i + h. */
     private static final float[] SWAP = swapIndexes(VL == 16 ? 16 : 0);
-    /** MR lanes: one k-step of an A sliver. */
-    private static final VectorSpecies<Float> SA = FloatVector.SPECIES_256;
-    /** Index vectors of {@link #packRows8}, as {@link #SWAP} for h = 4, 2, 1. */
-    private static final float[] SWAP8 = swapIndexes(MR);
+    /**
+     * Index vectors of {@link #packRows8}'s zips, low half then high: lane l takes lane l / 2
+     * (+ VL / 2 for the high half) of the first vector where l is even, of the second where odd.
+     */
+    private static final float[] ZIP = zipIndexes();
 
     /** Per-thread packing buffers, reused across calls so a GEMM allocates nothing. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -250,11 +251,7 @@ final class Gemm {
                             // op(A)'s rows are contiguous in memory: read along them
                             for (int q = 0; q < len; q++) {
                                 int src = e * strideA + (pl + q) * lda + i, to = d + q * MR;
-                                if (span == MR) {
-                                    FloatVector.fromArray(SA, a, src).mul(alpha).intoArray(dst, to);
-                                } else {
-                                    for (int r = 0; r < span; r++) dst[to + r] = alpha * a[src + r];
-                                }
+                                for (int r = 0; r < span; r++) dst[to + r] = alpha * a[src + r];
                             }
                         } else if (span == MR) {
                             packRows8(a, e * strideA + i * lda + pl, lda, len, alpha, dst, d);
@@ -411,45 +408,38 @@ final class Gemm {
     }
 
     /**
-     * Packs alpha times MR = 8 rows of A, each contiguous along k, as a sliver (the MR values of
-     * one k side by side): 8×8 blocks are loaded row by row and transposed in registers, as in
-     * {@link #packTransposed16} (index vectors in the loop body too).
+     * Packs MR rows of A (not transposed) as one sliver: the 8×16 block of rows and VL k-steps is
+     * transposed in registers by three rounds of zips (two-vector permutes that interleave lanes):
+     * zipping rows 0 and 4, 2 and 6, 1 and 5, 3 and 7, then those pairs, then the two halves lays
+     * each k-step's eight values side by side in row order. It uses the preferred species only: a
+     * second one (8 lanes) shares the Vector API's code with it, and a step whose compiled code met
+     * both could not fix a vector's length and boxed every vector there.
      */
     private static void packRows8(float[] a, int src, int lda, int len, float alpha, float[] dst, int d) {
         int t = 0;
-        for (; t + MR <= len; t += MR) {
-            FloatVector lo4 = FloatVector.fromArray(SA, SWAP8, 0), hi4 = FloatVector.fromArray(SA, SWAP8, MR);
-            FloatVector lo2 = FloatVector.fromArray(SA, SWAP8, 2 * MR), hi2 = FloatVector.fromArray(SA, SWAP8, 3 * MR);
-            FloatVector lo1 = FloatVector.fromArray(SA, SWAP8, 4 * MR), hi1 = FloatVector.fromArray(SA, SWAP8, 5 * MR);
-            FloatVector r0 = FloatVector.fromArray(SA, a, src + t).mul(alpha);
-            FloatVector r1 = FloatVector.fromArray(SA, a, src + lda + t).mul(alpha);
-            FloatVector r2 = FloatVector.fromArray(SA, a, src + 2 * lda + t).mul(alpha);
-            FloatVector r3 = FloatVector.fromArray(SA, a, src + 3 * lda + t).mul(alpha);
-            FloatVector r4 = FloatVector.fromArray(SA, a, src + 4 * lda + t).mul(alpha);
-            FloatVector r5 = FloatVector.fromArray(SA, a, src + 5 * lda + t).mul(alpha);
-            FloatVector r6 = FloatVector.fromArray(SA, a, src + 6 * lda + t).mul(alpha);
-            FloatVector r7 = FloatVector.fromArray(SA, a, src + 7 * lda + t).mul(alpha);
-            FloatVector x;
-            x = lo4.selectFrom(r0, r4); r4 = hi4.selectFrom(r0, r4); r0 = x;
-            x = lo4.selectFrom(r1, r5); r5 = hi4.selectFrom(r1, r5); r1 = x;
-            x = lo4.selectFrom(r2, r6); r6 = hi4.selectFrom(r2, r6); r2 = x;
-            x = lo4.selectFrom(r3, r7); r7 = hi4.selectFrom(r3, r7); r3 = x;
-            x = lo2.selectFrom(r0, r2); r2 = hi2.selectFrom(r0, r2); r0 = x;
-            x = lo2.selectFrom(r1, r3); r3 = hi2.selectFrom(r1, r3); r1 = x;
-            x = lo2.selectFrom(r4, r6); r6 = hi2.selectFrom(r4, r6); r4 = x;
-            x = lo2.selectFrom(r5, r7); r7 = hi2.selectFrom(r5, r7); r5 = x;
-            x = lo1.selectFrom(r0, r1); r1 = hi1.selectFrom(r0, r1); r0 = x;
-            x = lo1.selectFrom(r2, r3); r3 = hi1.selectFrom(r2, r3); r2 = x;
-            x = lo1.selectFrom(r4, r5); r5 = hi1.selectFrom(r4, r5); r4 = x;
-            x = lo1.selectFrom(r6, r7); r7 = hi1.selectFrom(r6, r7); r6 = x;
-            r0.intoArray(dst, d + t * MR);
-            r1.intoArray(dst, d + (t + 1) * MR);
-            r2.intoArray(dst, d + (t + 2) * MR);
-            r3.intoArray(dst, d + (t + 3) * MR);
-            r4.intoArray(dst, d + (t + 4) * MR);
-            r5.intoArray(dst, d + (t + 5) * MR);
-            r6.intoArray(dst, d + (t + 6) * MR);
-            r7.intoArray(dst, d + (t + 7) * MR);
+        for (; VL == 2 * MR && t + VL <= len; t += VL) {
+            FloatVector lo = FloatVector.fromArray(S, ZIP, 0), hi = FloatVector.fromArray(S, ZIP, VL);
+            FloatVector r0 = FloatVector.fromArray(S, a, src + t).mul(alpha);
+            FloatVector r1 = FloatVector.fromArray(S, a, src + lda + t).mul(alpha);
+            FloatVector r2 = FloatVector.fromArray(S, a, src + 2 * lda + t).mul(alpha);
+            FloatVector r3 = FloatVector.fromArray(S, a, src + 3 * lda + t).mul(alpha);
+            FloatVector r4 = FloatVector.fromArray(S, a, src + 4 * lda + t).mul(alpha);
+            FloatVector r5 = FloatVector.fromArray(S, a, src + 5 * lda + t).mul(alpha);
+            FloatVector r6 = FloatVector.fromArray(S, a, src + 6 * lda + t).mul(alpha);
+            FloatVector r7 = FloatVector.fromArray(S, a, src + 7 * lda + t).mul(alpha);
+            FloatVector a0 = lo.selectFrom(r0, r4), a1 = hi.selectFrom(r0, r4), b0 = lo.selectFrom(r2, r6), b1 = hi.selectFrom(r2, r6);
+            FloatVector c0 = lo.selectFrom(r1, r5), c1 = hi.selectFrom(r1, r5), e0 = lo.selectFrom(r3, r7), e1 = hi.selectFrom(r3, r7);
+            FloatVector p0 = lo.selectFrom(a0, b0), p1 = hi.selectFrom(a0, b0), p2 = lo.selectFrom(a1, b1), p3 = hi.selectFrom(a1, b1);
+            FloatVector q0 = lo.selectFrom(c0, e0), q1 = hi.selectFrom(c0, e0), q2 = lo.selectFrom(c1, e1), q3 = hi.selectFrom(c1, e1);
+            int to = d + t * MR;
+            lo.selectFrom(p0, q0).intoArray(dst, to);
+            hi.selectFrom(p0, q0).intoArray(dst, to + VL);
+            lo.selectFrom(p1, q1).intoArray(dst, to + 2 * VL);
+            hi.selectFrom(p1, q1).intoArray(dst, to + 3 * VL);
+            lo.selectFrom(p2, q2).intoArray(dst, to + 4 * VL);
+            hi.selectFrom(p2, q2).intoArray(dst, to + 5 * VL);
+            lo.selectFrom(p3, q3).intoArray(dst, to + 6 * VL);
+            hi.selectFrom(p3, q3).intoArray(dst, to + 7 * VL);
         }
         for (; t < len; t++) {
             for (int r = 0; r < MR; r++) dst[d + t * MR + r] = alpha * a[src + r * lda + t];
@@ -529,6 +519,12 @@ final class Gemm {
                 index[(2 * round + 1) * lanes + lane] = high ? lanes + lane : lane + h;
             }
         }
+        return index;
+    }
+
+    private static float[] zipIndexes() {
+        float[] index = new float[2 * VL];
+        for (int lane = 0; lane < 2 * VL; lane++) index[lane] = (lane % 2 == 0 ? 0 : VL) + lane / 2;
         return index;
     }
 

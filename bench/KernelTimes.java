@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.TreeMap;
-import org.gan4j.gan.*;
 import org.gan4j.tensor.*;
 import org.gan4j.tensor.cpu.CpuBackend;
 
@@ -66,18 +65,12 @@ void main(String[] args) throws Exception {
         return result;
     });
     Backends.setDefault(timed);
-    GanModel m = Models.create(args[0], ModelOptions.defaults(), Rng.seeded(1));
-    Generator g = m.generator();
-    Trainer trainer = new Trainer(m, GanLoss.nonSaturating(), TrainOptions.defaults(), null, Rng.seeded(2));
-    int[] shape = new int[g.outputShape().length + 1];
-    shape[0] = Integer.parseInt(args[1]);
-    System.arraycopy(g.outputShape(), 0, shape, 1, g.outputShape().length);
-    Tensor real = Tensor.rand(Rng.seeded(3), shape).mul(2f).sub(1f);
+    var step = BenchStep.of(args[0], Integer.parseInt(args[1]));
     int warm = Integer.parseInt(args[3]), steps = Integer.parseInt(args[4]);
-    for (int i = 0; i < warm; i++) trainer.step(real, null);
+    for (int i = 0; i < warm; i++) step.run();
     timing = true;
     long start = System.nanoTime();
-    for (int i = 0; i < steps; i++) trainer.step(real, null);
+    for (int i = 0; i < steps; i++) step.run();
     double stepMs = (System.nanoTime() - start) / 1e6 / steps;
     timing = false;
 

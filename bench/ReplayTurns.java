@@ -5,27 +5,22 @@
 //   java --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "gan4j-cli/target/lib/*" \
 //       bench/ReplayTurns.java MODEL BATCH THREADS WARM_STEPS STEPS_PER_TURN TURNS
 //   e.g. bench/ReplayTurns.java dcgan28 64 2 60 60 4
-import org.gan4j.gan.*;
-import org.gan4j.tensor.*;
+import org.gan4j.gan.Trainer;
+import org.gan4j.tensor.Backends;
 import org.gan4j.tensor.cpu.CpuBackend;
 void main(String[] args) {
     Backends.setDefault(new CpuBackend(Integer.parseInt(args[2])));
-    GanModel m = Models.create(args[0], ModelOptions.defaults(), Rng.seeded(1));
-    Generator g = m.generator();
-    Trainer trainer = new Trainer(m, GanLoss.nonSaturating(), TrainOptions.defaults(), null, Rng.seeded(2));
-    int[] shape = new int[g.outputShape().length + 1];
-    shape[0] = Integer.parseInt(args[1]);
-    System.arraycopy(g.outputShape(), 0, shape, 1, g.outputShape().length);
-    Tensor real = Tensor.rand(Rng.seeded(3), shape).mul(2f).sub(1f);
+    var step = BenchStep.of(args[0], Integer.parseInt(args[1]));
+    Trainer trainer = step.trainer();
     int warm = Integer.parseInt(args[3]), per = Integer.parseInt(args[4]), turns = Integer.parseInt(args[5]);
-    for (int i = 0; i < warm; i++) trainer.step(real, null);
+    for (int i = 0; i < warm; i++) step.run();
     StringBuilder rep = new StringBuilder("replayed:"), eag = new StringBuilder("rebuilt: ");
     for (int t = 0; t < 2 * turns; t++) {
         boolean replay = t % 2 == 0;
         trainer.setReplay(replay);
-        for (int i = 0; i < 3; i++) trainer.step(real, null);   // eager, record
+        for (int i = 0; i < 3; i++) step.run();   // eager, record
         long t0 = System.nanoTime();
-        for (int i = 0; i < per; i++) trainer.step(real, null);
+        for (int i = 0; i < per; i++) step.run();
         (replay ? rep : eag).append(String.format(" %.1f", (System.nanoTime() - t0) / 1e6 / per));
     }
     System.out.println(args[0] + " b" + args[1] + " " + args[2] + " threads, ms/step per turn\n" + rep + "\n" + eag);

@@ -7,16 +7,7 @@
 import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
-import org.gan4j.gan.GanLoss;
-import org.gan4j.gan.GanModel;
-import org.gan4j.gan.Generator;
-import org.gan4j.gan.ModelOptions;
-import org.gan4j.gan.Models;
-import org.gan4j.gan.TrainOptions;
-import org.gan4j.gan.Trainer;
 import org.gan4j.tensor.Backends;
-import org.gan4j.tensor.Rng;
-import org.gan4j.tensor.Tensor;
 import org.gan4j.tensor.cpu.CpuBackend;
 
 void main(String[] args) {
@@ -24,24 +15,18 @@ void main(String[] args) {
     Backends.setDefault(new CpuBackend(1));
     String name = args[0];
     int batch = Integer.parseInt(args[1]);
-    GanModel m = Models.create(name, ModelOptions.defaults(), Rng.seeded(1));
-    Generator g = m.generator();
-    Trainer trainer = new Trainer(m, GanLoss.nonSaturating(), TrainOptions.defaults(), null, Rng.seeded(2));
+    var step = BenchStep.of(name, batch);
     boolean replay = !(args.length > 2 && args[2].equals("eager"));
-    trainer.setReplay(replay);
-    int[] shape = new int[g.outputShape().length + 1];
-    shape[0] = batch;
-    System.arraycopy(g.outputShape(), 0, shape, 1, g.outputShape().length);
-    Tensor real = Tensor.rand(Rng.seeded(3), shape).mul(2f).sub(1f);
+    step.trainer().setReplay(replay);
 
     long warmEnd = clock.getCurrentThreadCpuTime() + 4_000_000_000L;
-    while (clock.getCurrentThreadCpuTime() < warmEnd) trainer.step(real, null);
+    while (clock.getCurrentThreadCpuTime() < warmEnd) step.run();
     double[] rates = new double[7];
     long allocated = clock.getCurrentThreadAllocatedBytes(), steps = 0;
     for (int b = 0; b < rates.length; b++) {
         long start = clock.getCurrentThreadCpuTime(), n = 0;
         while (clock.getCurrentThreadCpuTime() - start < 1_000_000_000L) {
-            trainer.step(real, null);
+            step.run();
             n++;
         }
         rates[b] = n * batch / ((clock.getCurrentThreadCpuTime() - start) / 1e9);

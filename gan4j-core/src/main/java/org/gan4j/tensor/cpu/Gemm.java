@@ -141,22 +141,14 @@ final class Gemm {
             return fold == Fold.COLUMNS ? j / n * strideC + j % n : j;
         }
 
-        /**
-         * A full tile into C, rows at rowOff[ir + r] + colBase. Writing and adding are separate
-         * loops: a vector that one branch reassigns can reach compiled code boxed.
-         */
+        /** A full tile into C, rows at rowOff[ir + r] + colBase. */
         private void storeRows(float[] tile, int[] rowOff, int ir, int colBase, boolean overwrite) {
-            if (overwrite) {
-                for (int r = 0; r < MR; r++) {
-                    int at = rowOff[ir + r] + colBase;
-                    for (int v = 0; v < NR; v += VL) FloatVector.fromArray(S, tile, r * NR + v).intoArray(c, at + v);
-                }
-            } else {
-                for (int r = 0; r < MR; r++) {
-                    int at = rowOff[ir + r] + colBase;
-                    for (int v = 0; v < NR; v += VL) {
-                        FloatVector.fromArray(S, tile, r * NR + v).add(FloatVector.fromArray(S, c, at + v)).intoArray(c, at + v);
-                    }
+            for (int r = 0; r < MR; r++) {
+                int at = rowOff[ir + r] + colBase;
+                for (int v = 0; v < NR; v += VL) {
+                    FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
+                    if (!overwrite) t = t.add(FloatVector.fromArray(S, c, at + v));
+                    t.intoArray(c, at + v);
                 }
             }
         }

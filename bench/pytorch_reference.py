@@ -8,12 +8,14 @@ Two steps, each reported (`"step"` in the output), so gan4j is compared with the
 - twice: the textbook loop. G runs without a graph for D's phase, then again on fresh noise,
   with its graph, for G's phase: more arithmetic, but no graph of G kept across D's update.
 PyTorch as its documentation recommends: gradients set to None rather than zeroed, inputs made
-once outside the step, sampling under inference_mode, OMP_WAIT_POLICY=PASSIVE on small machines
-(bench/compare sets it), channels_last where it is faster (--channels-last to try it).
+once outside the step, sampling under inference_mode, OpenMP's wait policy the faster of PASSIVE
+and ACTIVE on the machine (bench/compare runs both), channels_last where it is faster
+(--channels-last to try it).
 Run it with Debian's python3-torch: /usr/bin/python3 bench/pytorch_reference.py
 """
 import argparse
 import json
+import os
 import platform
 import statistics
 import time
@@ -231,7 +233,8 @@ def main():
     models = MODELS if args.model == "all" else (args.model,)
     batches = [int(b) for b in args.batch_size.split(",")]
     extra = {"threads": torch.get_num_threads(), "device": args.device, "blocks": args.blocks,
-             "torch": torch.__version__, "cpu": cpu_model(), "compiled": args.compile, "channels_last": args.channels_last}
+             "torch": torch.__version__, "cpu": cpu_model(), "compiled": args.compile, "channels_last": args.channels_last,
+             "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "unset")}
     if args.device == "cuda":
         extra["gpu"] = torch.cuda.get_device_name()
     if not args.json:

@@ -4,8 +4,9 @@
 // so that `bench/numpy_gemm.py` can time OpenBLAS on the same products; the last line lists them.
 //
 //   java --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "gan4j-cli/target/lib/*" \
-//       bench/KernelTimes.java MODEL BATCH THREADS WARM_STEPS STEPS
-//   e.g. bench/KernelTimes.java dcgan64 64 2 20 20
+//       bench/KernelTimes.java MODEL BATCH THREADS WARM_STEPS STEPS [sample]
+//   e.g. bench/KernelTimes.java dcgan64 64 2 20 20; with "sample", G's sampling pass (as `gan4j bench`
+//   times it) instead of the training step: bench/KernelTimes.java mlp 256 2 300 300 sample
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -65,7 +66,8 @@ void main(String[] args) throws Exception {
         return result;
     });
     Backends.setDefault(timed);
-    var step = BenchStep.of(args[0], Integer.parseInt(args[1]));
+    int batch = Integer.parseInt(args[1]);
+    Runnable step = args.length > 5 && args[5].equals("sample") ? BenchStep.sampling(args[0], batch) : BenchStep.of(args[0], batch)::run;
     int warm = Integer.parseInt(args[3]), steps = Integer.parseInt(args[4]);
     for (int i = 0; i < warm; i++) step.run();
     timing = true;

@@ -31,7 +31,7 @@ final class Gemm {
     /** Elements of a row read at once when packing a transposed operand (one cache line). */
     private static final int TRANSPOSE_RUN = 16;
     /** Index vectors of {@link #packTransposed16}: for h = 8, 4, 2, 1 the lanes of the new rows i and i + h. */
-    private static final float[] SWAP = swapIndexes(VL == 16 ? 16 : 0);
+    private static final float[] SWAP = swapIndexes();
     /**
      * Index vectors of {@link #packRows8}'s zips, low half then high: lane l takes lane l / 2
      * (+ VL / 2 for the high half) of the first vector where l is even, of the second where odd.
@@ -272,7 +272,7 @@ final class Gemm {
                 int column = (j0 + jr) % n, first = n - column;   // the sliver's columns in its first image
                 if (!transB && fold == Fold.COLUMNS && width == NR && first < NR && NR - first <= n) {
                     int from = (bi + (j0 + jr) / n) * strideB + p0 * ldb + column, next = from + strideB - column - first;
-                    if (next >= 0 && from + strideB + (kc - 1) * ldb + NR <= b.length) {
+                    if (next >= 0 && Math.max(from, next) + (kc - 1) * ldb + NR <= b.length) {   // every load in B
                         packAcrossImages(dst, base, from, next, first, kc);
                         continue;
                     }
@@ -525,18 +525,18 @@ final class Gemm {
     }
 
     /**
-     * The index vectors of a lanes×lanes transpose in registers, for h = lanes/2, ..., 1: lane L
-     * of new row i (lo) takes lane L of row i, or lane L − h of row i + h when L has bit h; of new
-     * row i + h (hi) the reverse. Empty for lanes = 0.
+     * The index vectors of a VL×VL transpose in registers, for h = VL/2, ..., 1: lane L of new
+     * row i (lo) takes lane L of row i, or lane L − h of row i + h when L has bit h; of new row
+     * i + h (hi) the reverse.
      */
-    private static float[] swapIndexes(int lanes) {
-        float[] index = new float[2 * Integer.numberOfTrailingZeros(Math.max(lanes, 1)) * lanes];
+    private static float[] swapIndexes() {
+        float[] index = new float[2 * Integer.numberOfTrailingZeros(VL) * VL];
         int round = 0;
-        for (int h = lanes / 2; h >= 1; h /= 2, round++) {
-            for (int lane = 0; lane < lanes; lane++) {
+        for (int h = VL / 2; h >= 1; h /= 2, round++) {
+            for (int lane = 0; lane < VL; lane++) {
                 boolean high = (lane & h) != 0;
-                index[2 * round * lanes + lane] = high ? lanes + lane - h : lane;
-                index[(2 * round + 1) * lanes + lane] = high ? lanes + lane : lane + h;
+                index[2 * round * VL + lane] = high ? VL + lane - h : lane;
+                index[(2 * round + 1) * VL + lane] = high ? VL + lane : lane + h;
             }
         }
         return index;

@@ -230,6 +230,8 @@ class CpuBackendTest {
         checkGemm(r, false, true, 130, 20, 40, 1, 0.5f, 9, false, true, false, CPU);
         // one A, B not transposed: slivers blended from two images (7×7 maps' 49 columns; 16, 20 and 31), over depth slices
         for (int n : new int[] {49, 16, 20, 31}) checkGemm(r, false, false, 24, n, 500, 1, 0, 5, true, false, false, CPU);
+        // ... with B shared too: loads that would start before B (first depth slice) or end past it (last) take the general path
+        checkGemm(r, false, false, 24, 49, 500, 1, 0, 5, true, true, false, CPU);
         // a transposed B packed in whole register blocks, with depth runs that end inside one (a weight gradient)
         checkGemm(r, false, true, 64, 200, 49, 1, 0, 6, false, false, true, CPU);
         // ... and slivers narrower than a register tile: 16 columns (4×4 patches of one channel), 48, and 16 + 1
